@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from statements import views
+
+urlpatterns = [
+    path(settings.PRESSOFFICE_ADMIN_PATH, admin.site.urls),
+    path("", views.root_redirect, name="root"),
+]
+urlpatterns += i18n_patterns(path("", include("statements.urls")))

@@ -1,0 +1,3 @@
+"""The editorial admin: one module per area, registered on import."""
+
+from . import content, staff, statement  # noqa: F401

@@ -1,0 +1,233 @@
+"""Statements, their language versions, and the revisions of those versions."""
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .. import languages, workflow
+from ..models import Participation, Revision, Statement, Translation
+from .filters import LanguageListFilter, OriginalLanguageListFilter
+from .forms import StatementAddForm, StatementForm, TranslationForm
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "part", "label", "position"]
+
+
+class TranslationInline(admin.TabularInline):
+    """The statement's language versions, each linking to its own page."""
+
+    model = Translation
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["language", "title", "status", "published_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("language versions")
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    form = StatementForm
+    add_form = StatementAddForm
+    list_display = ["reference", "original_title", "kind", "occurred_on", "versions", "is_featured"]
+    list_display_links = ["reference", "original_title"]
+    list_filter = ["kind", OriginalLanguageListFilter, "is_featured", "topics"]
+    search_fields = ["=reference", "translations__title", "location"]
+    date_hierarchy = "occurred_on"
+    autocomplete_fields = ["topics", "countries", "featured_image"]
+    readonly_fields = ["reference", "content_id", "created_at", "updated_at", "add_version_links"]
+    inlines = [ParticipationInline, TranslationInline]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        original_title = Translation.objects.filter(
+            statement=OuterRef("pk"), language=OuterRef("original_language")
+        ).values("title")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(original_title=Subquery(original_title))
+            .prefetch_related(
+                Prefetch("translations", queryset=Translation.objects.only("statement_id", "language", "status"))
+            )
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        event = ["kind", "occurred_on", "occurred_time", "location", "original_language"]
+        tags = ["topics", "countries", "featured_image", "is_featured"]
+        if obj is None:
+            return [
+                (None, {"fields": event}),
+                (_("Original text"), {"fields": ["title", "standfirst", "body"]}),
+                (_("Tags and image"), {"fields": tags}),
+            ]
+        return [
+            (None, {"fields": ["reference", *event]}),
+            (_("Tags and image"), {"fields": tags}),
+            (_("Language versions"), {"fields": ["add_version_links"]}),
+            (_("Record"), {"fields": ["content_id", "created_at", "updated_at"], "classes": ["collapse"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # The original language is fixed once its version exists.
+        return [*self.readonly_fields, "original_language"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and request.user.has_perm("statements.add_translation")
+
+    @admin.display(description=_("title"), ordering="original_title")
+    def original_title(self, obj):
+        return obj.original_title or "—"
+
+    @admin.display(description=_("versions"))
+    def versions(self, obj):
+        return format_html_join(
+            " ",
+            '<span class="version-status status-{}" title="{}">{}</span>',
+            ((v.status, v.get_status_display(), v.language) for v in obj.translations.all()),
+        )
+
+    @admin.display(description=_("add a version"))
+    def add_version_links(self, obj):
+        existing = {v.language for v in obj.translations.all()}
+        missing = [code for code in languages.enabled_codes() if code not in existing]
+        if not missing:
+            return _("Every enabled language has a version.")
+        url = reverse("admin:statements_translation_add")
+        return format_html_join(
+            " · ",
+            '<a href="{}?statement={}&amp;language={}">{}</a>',
+            ((url, obj.pk, code, code) for code in missing),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            workflow.update_statement(statement=obj, actor=request.user, changed=form.changed_data)
+        else:
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            workflow.save_draft(
+                translation=Translation(statement=form.instance, language=form.instance.original_language),
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                standfirst=form.cleaned_data["standfirst"],
+                body=form.cleaned_data["body"],
+                base_revision=0,
+            )
+
+
+@admin.register(Translation)
+class TranslationAdmin(admin.ModelAdmin):
+    form = TranslationForm
+    list_display = ["title", "language", "statement_reference", "status", "occurred_on", "published_at", "updated_at"]
+    list_select_related = ["statement"]
+    list_filter = ["status", LanguageListFilter, "statement__kind"]
+    search_fields = ["title", "=statement__reference"]
+    date_hierarchy = "occurred_on"
+    autocomplete_fields = ["statement"]
+    list_per_page = 50
+    show_full_result_count = False
+    change_form_template = "admin/statements/translation/change_form.html"
+    status_fields = [
+        "status",
+        "uuid",
+        "published_at",
+        "first_published_at",
+        "public_updated_at",
+        "is_force_published",
+        "source_revision",
+        "live_revision",
+        "revision_history",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        text = ["title", "standfirst", "body", "slug", "change_note", "is_major", "base_revision"]
+        if obj is None:
+            return [(None, {"fields": ["statement", "language", *text]})]
+        return [
+            (None, {"fields": ["statement", "language", *text]}),
+            (_("Publication"), {"fields": self.status_fields}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fixed = ["statement", "language", *self.status_fields]
+        # An address once public stays: feeds and links point at it.
+        return [*fixed, "slug"] if obj.first_published_at else fixed
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.workflow_error = getattr(request, "_workflow_error", None)
+        return form
+
+    @admin.display(description=_("statement"), ordering="statement__reference")
+    def statement_reference(self, obj):
+        return obj.statement.reference
+
+    @admin.display(description=_("revisions"))
+    def revision_history(self, obj):
+        url = reverse("admin:statements_revision_changelist")
+        count = obj.revisions.count()
+        return format_html('<a href="{}?translation__id__exact={}">{}</a>', url, obj.pk, count)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.TransitionError as error:
+            # The workflow refused the save (a save that raced this one, a permission):
+            # show the form again with the editor's text and the reason.
+            request._workflow_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        revision = workflow.save_draft(
+            translation=obj,
+            actor=request.user,
+            title=data["title"],
+            standfirst=data.get("standfirst", ""),
+            body=data["body"],
+            base_revision=data["base_revision"],
+            change_note=data.get("change_note", ""),
+            is_major=data.get("is_major", False),
+            slug=data.get("slug"),
+        )
+        if change and obj.status in Translation.PUBLIC_STATUSES:
+            messages.info(request, _("Saved as revision %(n)s. Readers see the published text until it is published.") % {"n": revision.number})
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["translation", "number", "author", "created_at", "is_major", "change_note"]
+    list_select_related = ["translation", "author"]
+    list_filter = ["is_major"]
+    search_fields = ["title", "=translation__statement__reference"]
+    readonly_fields = [f.name for f in Revision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,57 @@
+"""Which rows: every rule about which statements a reader or an editor sees lives here."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+PUBLIC_STATUSES = ("published", "withdrawn")
+
+
+def public_q(now=None, prefix: str = "") -> Q:
+    """The one visibility rule, as a Q usable from related models (prefix="translations__")."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status__in": PUBLIC_STATUSES, f"{prefix}published_at__lte": now})
+
+
+class TranslationQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Versions readers may see: published or withdrawn, and live by `now`.
+
+        The only way any public code path (page, list, feed, sitemap, search, API)
+        reaches content. A future `published_at` means scheduled: it becomes visible
+        at that instant, with no job to run.
+        """
+        return self.filter(public_q(now))
+
+    def in_language(self, language: str):
+        return self.filter(language=language)
+
+    def with_statement(self):
+        return self.select_related("statement", "statement__featured_image")
+
+    def with_participants(self):
+        """Participants with what they need to show their title on the meeting date."""
+        from .models import Participation
+
+        return self.prefetch_related(
+            Prefetch("statement__participations", queryset=Participation.objects.with_titles())
+        )
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def with_titles(self):
+        """Prefetch every participant's appointments so `title()` costs no query per row."""
+        from .models import Appointment
+
+        return self.select_related("person").prefetch_related(
+            Prefetch("person__appointments", queryset=Appointment.objects.select_related("role"))
+        )
+
+
+class StatementQuerySet(models.QuerySet):
+    def with_participants(self):
+        from .models import Participation
+
+        return self.prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.with_titles())
+        )
