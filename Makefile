@@ -1,0 +1,55 @@
+# The README's commands. `make run` and `make test` need only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-all test-postgres test-redis lint check-deploy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+## run: the site and admin on SQLite with demo content at http://127.0.0.1:8000/
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: every test that needs only Python (SQLite)
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest -m "not postgres and not redis and not browser"
+
+## test-postgres: the whole suite (and the postgres-marked tests) on PostgreSQL
+test-postgres: $(VENV)/.installed-dev
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not redis and not browser"
+
+## test-redis: the redis-marked tests against a real Redis
+test-redis: $(VENV)/.installed-dev
+	REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m redis
+
+## test-all: SQLite, PostgreSQL and Redis (start the services first: see README)
+test-all: test test-postgres test-redis
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-deploy: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=pressoffice.settings.prod \
+	DJANGO_SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	DJANGO_ALLOWED_HOSTS=press.example.invalid \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,258 @@
+import datetime
+import hashlib
+import io
+import random
+import re
+import uuid
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image as PillowImage
+from PIL import ImageDraw
+
+from statements.demo import content
+from statements.models import (
+    Appointment,
+    Country,
+    Image,
+    Participation,
+    Person,
+    Revision,
+    Role,
+    Statement,
+    Topic,
+    Translation,
+)
+
+DEMO_NAMESPACE = uuid.UUID("6f1c1a52-3f0e-4d8a-9a51-0c6bb1f0d6a1")
+PAGE_ARTEFACT = re.compile(r"^\s*\d+\s*/\s*$")
+PUBLISHED, IN_REVIEW, DRAFT = (
+    Translation.Status.PUBLISHED,
+    Translation.Status.IN_REVIEW,
+    Translation.Status.DRAFT,
+)
+
+
+def demo_uuid(key: str) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, key)
+
+
+def read_seed() -> dict:
+    """Office, title, standfirst and paragraphs of the seed file (blocks split on blank lines)."""
+    text = (Path(content.__file__).parent / content.SEED_FILE).read_text(encoding="utf-8-sig")
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if block.strip()]
+    if PAGE_ARTEFACT.match(blocks[-1]):
+        blocks.pop()
+    office, title, standfirst, *paragraphs = blocks
+    return {"office": office, "title": title, "standfirst": standfirst, "body": "\n\n".join(paragraphs)}
+
+
+def demo_image_bytes(seed: int) -> bytes:
+    """An abstract picture drawn here, so the demo needs no downloaded photos."""
+    rng = random.Random(seed)
+    picture = PillowImage.new("RGB", (1600, 900), (20 + seed * 9 % 60, 60, 110))
+    draw = ImageDraw.Draw(picture)
+    for _ in range(14):
+        x, y, r = rng.randrange(1600), rng.randrange(900), rng.randrange(60, 320)
+        colour = (rng.randrange(120, 256), rng.randrange(90, 200), rng.randrange(20, 120))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82)
+    return buffer.getvalue()
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demonstration content: the seed readout and invented statements over two years, "
+        "in English, Persian and Arabic, in every state. Running it again changes nothing."
+    )
+
+    # Demo content is created already in its state (published, in review, …) in bulk,
+    # as DESIGN.md allows for this command; changing the state of existing content
+    # always goes through statements/workflow.py.
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            self.created = 0
+            self.load()
+        message = f"Demo content: {self.created} rows created." if self.created else "Demo content already loaded."
+        self.stdout.write(self.style.SUCCESS(message))
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        self.created += created
+        return obj, created
+
+    def load(self):
+        self.countries = {
+            code: self.get_or_create(Country, code=code, defaults={"name": en, "names": {"fa": fa, "ar": ar}})[0]
+            for code, en, fa, ar in content.COUNTRIES
+        }
+        roles = {
+            name: self.get_or_create(
+                Role, name=name, defaults={"names": {"fa": fa, "ar": ar}, "is_single_holder": single}
+            )[0]
+            for name, fa, ar, single in content.ROLES
+        }
+        self.people = {}
+        for slug, name, fa, ar, honorific, sort_name, aliases, country, appointments in content.PEOPLE:
+            defaults = {
+                "name": name,
+                "names": {"fa": fa, "ar": ar},
+                "honorific": honorific,
+                "sort_name": sort_name,
+                "aliases": aliases,
+                "country": self.countries[country],
+            }
+            person = self.get_or_create(Person, slug=slug, defaults=defaults)[0]
+            for role, started_on, ended_on in appointments:
+                self.get_or_create(
+                    Appointment, person=person, role=roles[role], started_on=started_on, defaults={"ended_on": ended_on}
+                )
+            self.people[slug] = person
+        self.topics = {}
+        for slug, en, fa, ar, parent in content.TOPICS:
+            defaults = {"name": en, "names": {"fa": fa, "ar": ar}, "parent": self.topics.get(parent)}
+            self.topics[slug] = self.get_or_create(Topic, slug=slug, defaults=defaults)[0]
+        self.images = [self.demo_image(n) for n in range(6)]
+        self.load_seed()
+        for index in range(content.INVENTED_COUNT):
+            self.load_invented(index)
+
+    def demo_image(self, n: int) -> Image:
+        data = demo_image_bytes(n)
+        digest = hashlib.sha256(data).hexdigest()
+        image = Image.objects.filter(content_hash=digest).first()
+        if image is None:
+            image = Image(
+                alt_text=f"Abstract pattern of overlapping circles, demonstration image {n + 1}",
+                alt_texts={"fa": f"نقش انتزاعی دایره‌ها، تصویر نمایشی {n + 1}", "ar": f"نقش تجريدي لدوائر، صورة توضيحية {n + 1}"},
+                caption="Demonstration image",
+                credit="Press Office demo",
+                focal_x=0.5,
+                focal_y=0.4,
+                content_hash=digest,
+            )
+            image.file.save(f"demo-{n + 1}.jpg", ContentFile(data), save=True)
+            self.created += 1
+        return image
+
+    def make_statement(self, key, *, participants, topics, countries, **fields):
+        statement, created = self.get_or_create(Statement, content_id=demo_uuid(key), defaults=fields)
+        if created:
+            for position, (slug, part) in enumerate(participants):
+                Participation.objects.create(statement=statement, person=self.people[slug], part=part, position=position)
+                self.created += 1
+            statement.topics.set(self.topics[slug] for slug in topics)
+            statement.countries.set(self.countries[code] for code in countries)
+        return statement, created
+
+    def make_version(self, statement, language, status, texts, published_at=None, source=None):
+        version = Translation(statement=statement, language=language, status=status, **texts)
+        if status == PUBLISHED:
+            version.published_at = version.first_published_at = version.public_updated_at = published_at
+        version.save()
+        revision = Revision.objects.create(
+            translation=version, number=1, created_at=published_at or statement.created_at, **texts
+        )
+        version.live_revision = revision if status == PUBLISHED else None
+        version.source_revision = source
+        version.save(update_fields=["live_revision", "source_revision"])
+        self.created += 2
+        return revision
+
+    def load_seed(self):
+        seed = content.SEED
+        statement, created = self.make_statement(
+            seed["key"],
+            participants=seed["participants"],
+            topics=seed["topics"],
+            countries=seed["countries"],
+            kind="readout",
+            occurred_on=seed["occurred_on"],
+            location=seed["location"],
+            original_language="en",
+        )
+        if created:
+            texts = read_seed()
+            del texts["office"]
+            self.make_version(statement, "en", PUBLISHED, texts, seed["published_at"])
+
+    def load_invented(self, index: int):
+        rng = random.Random(index)
+        span = (content.LAST_DAY - content.FIRST_DAY).days
+        occurred_on = content.FIRST_DAY + datetime.timedelta(days=index * span // (content.INVENTED_COUNT - 1))
+        kind = content.KINDS[index % len(content.KINDS)]
+        host = content.HOSTS[index % (2 if kind == "readout" else 3)]
+        guest = content.GUESTS[rng.randrange(len(content.GUESTS))]
+        topics = rng.sample(content.FICTIONAL_TOPICS, k=1 + index % 2)
+        participants = [(host, "host" if kind == "readout" else "speaker"), (guest, "guest")]
+        original = "fa" if index % 8 == 5 else "en"
+        statement, created = self.make_statement(
+            f"invented-{index}",
+            participants=participants,
+            topics=topics,
+            countries=sorted({"XN", self.people[guest].country.code}),
+            kind=kind,
+            occurred_on=occurred_on,
+            location=content.PLACES["en"],
+            original_language=original,
+            featured_image=self.images[index % len(self.images)] if index % 4 == 0 else None,
+            is_featured=index in {content.INVENTED_COUNT - 6, content.INVENTED_COUNT - 9},
+        )
+        if not created:
+            return
+        states = self.version_states(index)
+        published_at = datetime.datetime.combine(occurred_on, datetime.time(15, 0), tzinfo=datetime.UTC)
+        ordered = sorted(states, key=lambda language: language != original)
+        source = None
+        for offset, language in enumerate(ordered):
+            texts = self.texts(language, kind, host, guest, topics, occurred_on)
+            revision = self.make_version(
+                statement,
+                language,
+                states[language],
+                texts,
+                published_at + datetime.timedelta(hours=offset * 3),
+                source=None if language == original else source,
+            )
+            source = source or revision
+
+    def version_states(self, index: int) -> dict:
+        recent = index >= content.INVENTED_COUNT - 4
+        states = {"en": (IN_REVIEW if index < content.INVENTED_COUNT - 2 else DRAFT) if recent else PUBLISHED}
+        if index % 2 == 0 and not recent:
+            states["fa"] = PUBLISHED
+        elif index % 5 in (1, 3):
+            states["fa"] = DRAFT if index % 5 == 1 else IN_REVIEW
+        if index % 8 == 5:
+            states["fa"] = PUBLISHED if not recent else DRAFT
+        if index % 3 == 0 and not recent:
+            states["ar"] = PUBLISHED
+        elif index % 7 == 2:
+            states["ar"] = IN_REVIEW
+        return states
+
+    def texts(self, language, kind, host, guest, topics, occurred_on) -> dict:
+        host_person, guest_person = self.people[host], self.people[guest]
+        topic_names = [self.topics[slug].name_in(language) for slug in topics]
+        if language == "en":
+            topic_names = [name.lower() for name in topic_names]
+        values = {
+            "host": host_person.name_in(language),
+            "guest": guest_person.name_in(language),
+            "host_title": host_person.title_on(occurred_on, language),
+            "guest_title": guest_person.title_on(occurred_on, language),
+            "topic": topic_names[0],
+            "topics": content.LIST_JOINERS[language].join(topic_names),
+            "place": content.PLACES[language],
+        }
+        opening = (content.MEETING_OPENINGS if kind == "readout" else content.OTHER_OPENINGS)[language]
+        paragraphs = [opening, *content.BODY_PARAGRAPHS[language]]
+        return {
+            "title": content.TITLES[kind][language].format(**values),
+            "standfirst": content.STANDFIRSTS[language].format(**values),
+            "body": "\n\n".join(paragraph.format(**values) for paragraph in paragraphs),
+        }
