@@ -1,0 +1,97 @@
+"""Small factory functions for tests: every argument optional, every row valid."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from statements import workflow
+from statements.models import (
+    Appointment,
+    Country,
+    Participation,
+    Person,
+    Role,
+    Statement,
+    Topic,
+    Translation,
+)
+
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{next(_counter)}"
+
+
+def make_user(username=None, *, superuser=False, perms=(), **fields):
+    User = get_user_model()
+    username = username or unique("user")
+    if superuser:
+        return User.objects.create_superuser(username, f"{username}@example.invalid", "pw", **fields)
+    user = User.objects.create_user(username, f"{username}@example.invalid", "pw", is_staff=True, **fields)
+    for codename in perms:
+        app_label, codename = codename.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
+
+
+def make_country(code=None, name=None, **fields):
+    code = code or f"X{chr(65 + next(_counter) % 26)}"
+    return Country.objects.get_or_create(code=code, defaults={"name": name or f"Country {code}", **fields})[0]
+
+
+def make_role(name=None, *, single=True, **fields):
+    return Role.objects.create(name=name or unique("Role"), is_single_holder=single, **fields)
+
+
+def make_person(name=None, **fields):
+    name = name or unique("Person")
+    fields.setdefault("slug", unique("person"))
+    return Person.objects.create(name=name, **fields)
+
+
+def appoint(person, role, started_on, ended_on=None):
+    return Appointment.objects.create(person=person, role=role, started_on=started_on, ended_on=ended_on)
+
+
+def make_topic(name=None, **fields):
+    fields.setdefault("slug", unique("topic"))
+    return Topic.objects.create(name=name or unique("Topic"), **fields)
+
+
+def make_statement(*, occurred_on=datetime.date(2024, 3, 1), participants=(), topics=(), **fields):
+    fields.setdefault("original_language", "en")
+    statement = Statement.objects.create(occurred_on=occurred_on, **fields)
+    for position, person in enumerate(participants):
+        Participation.objects.create(statement=statement, person=person, position=position)
+    statement.topics.set(topics)
+    return statement
+
+
+def make_version(statement=None, *, language="en", title=None, body="A paragraph.", actor=None, **fields):
+    """A draft version with its first revision, made through the workflow."""
+    statement = statement or make_statement()
+    actor = actor or make_user(superuser=True)
+    version = Translation(statement=statement, language=language)
+    workflow.save_draft(
+        translation=version,
+        actor=actor,
+        title=title or unique("Title"),
+        standfirst=fields.pop("standfirst", ""),
+        body=body,
+        base_revision=0,
+    )
+    return version
+
+
+def publish_directly(version, at=None):
+    """Put a version live without the publishing workflow (which a later issue adds)."""
+    at = at or timezone.now() - datetime.timedelta(minutes=1)
+    Translation.objects.filter(pk=version.pk).update(
+        status=Translation.Status.PUBLISHED, published_at=at, first_published_at=at, public_updated_at=at
+    )
+    version.refresh_from_db()
+    return version
