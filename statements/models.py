@@ -44,9 +44,7 @@ def validate_names(value):
     if not isinstance(value, dict) or not all(
         isinstance(code, str) and isinstance(name, str) for code, name in value.items()
     ):
-        raise ValidationError(
-            _('Names in other languages must look like {"fa": "…", "ar": "…"}.'), code="names"
-        )
+        raise ValidationError(_('Names in other languages must look like {"fa": "…", "ar": "…"}.'), code="names")
     for code in value:
         languages.validate_enabled(code)
 
@@ -80,9 +78,7 @@ def image_upload_to(instance, filename):
 
 
 class Image(models.Model):
-    file = models.ImageField(
-        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
-    )
+    file = models.ImageField(_("file"), upload_to=image_upload_to, width_field="width", height_field="height")
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
     alt_text = models.CharField(
@@ -187,9 +183,7 @@ class Person(NamedModel):
         blank=True,
         help_text=_('Other spellings the importer should recognise, as a list: ["al-Sudani", "Sudani"].'),
     )
-    country = models.ForeignKey(
-        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL
-    )
+    country = models.ForeignKey(Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL)
     portrait = models.ForeignKey(
         Image, verbose_name=_("portrait"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -201,6 +195,11 @@ class Person(NamedModel):
         verbose_name_plural = _("people")
         ordering = ["sort_name", "name"]
 
+    def save(self, *args, **kwargs):
+        if not self.sort_name:
+            self.sort_name = self.name
+        super().save(*args, **kwargs)
+
     def clean(self):
         if not isinstance(self.aliases, list) or not all(
             isinstance(alias, str) and alias.strip() for alias in self.aliases
@@ -208,11 +207,6 @@ class Person(NamedModel):
             raise ValidationError(
                 {"aliases": _('Aliases must be a list of names, for example ["al-Sudani", "Sudani"].')}
             )
-
-    def save(self, *args, **kwargs):
-        if not self.sort_name:
-            self.sort_name = self.name
-        super().save(*args, **kwargs)
 
     def appointment_on(self, date):
         """The appointment in force on `date`; the most recently started if several.
@@ -233,12 +227,8 @@ class Person(NamedModel):
 
 
 class Appointment(models.Model):
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="appointments"
-    )
-    role = models.ForeignKey(
-        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="appointments"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="appointments")
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="appointments")
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(
         _("ended on"), null=True, blank=True, help_text=_("The last day in office. Empty while in office.")
@@ -270,9 +260,7 @@ class Appointment(models.Model):
 
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError(
-                {"ended_on": _("The last day in office cannot come before the first.")}
-            )
+            raise ValidationError({"ended_on": _("The last day in office cannot come before the first.")})
         if self.role_id and self.started_on and self.role.is_single_holder:
             others = Appointment.objects.filter(role_id=self.role_id).exclude(pk=self.pk)
             for other in others.select_related("person"):
@@ -280,10 +268,7 @@ class Appointment(models.Model):
                     raise ValidationError(self.overlap_message(other), code="overlap")
 
     def overlap_message(self, other: "Appointment"):
-        return _(
-            "%(role)s is held by one person at a time, and %(person)s held it from "
-            "%(start)s to %(end)s."
-        ) % {
+        return _("%(role)s is held by one person at a time, and %(person)s held it from %(start)s to %(end)s.") % {
             "role": self.role.name,
             "person": other.person.name,
             "start": other.started_on.isoformat(),
@@ -339,9 +324,7 @@ class Statement(models.Model):
         Person, through="Participation", verbose_name=_("participants"), related_name="statements"
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="statements")
-    countries = models.ManyToManyField(
-        Country, verbose_name=_("countries"), blank=True, related_name="statements"
-    )
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="statements")
     featured_image = models.ForeignKey(
         Image, verbose_name=_("featured image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -498,9 +481,7 @@ class Translation(models.Model):
         help_text=_("The last part of the address. Made from the title when left empty."),
     )
     occurred_on = models.DateField(null=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     first_published_at = models.DateTimeField(_("first published at"), null=True, editable=False)
     public_updated_at = models.DateTimeField(_("publicly updated at"), null=True, editable=False)
@@ -520,9 +501,7 @@ class Translation(models.Model):
     withdrawn_at = models.DateTimeField(null=True, editable=False)
     withdrawal_explanation = models.TextField(blank=True, editable=False)
     unpublished_at = models.DateTimeField(null=True, editable=False)
-    unpublish_reason = models.CharField(
-        max_length=30, choices=UnpublishReason.choices, blank=True, editable=False
-    )
+    unpublish_reason = models.CharField(max_length=30, choices=UnpublishReason.choices, blank=True, editable=False)
     unpublish_explanation = models.TextField(blank=True, editable=False)
     redirect_url = models.CharField(max_length=500, blank=True, editable=False)
     is_force_published = models.BooleanField(default=False, editable=False)
@@ -562,13 +541,29 @@ class Translation(models.Model):
                 F("first_published_at").desc(),
                 name="translation_listing_idx",
             ),
-            models.Index(
-                F("language"), F("public_updated_at").desc(), name="translation_feed_idx"
-            ),
+            models.Index(F("language"), F("public_updated_at").desc(), name="translation_feed_idx"),
         ]
 
     def __str__(self):
         return f"{self.title} [{self.language}]"
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.occurred_on is None:
+            return None
+        with translation_override(self.language):
+            return reverse(
+                "statements:detail",
+                kwargs={
+                    "year": f"{self.occurred_on.year:04d}",
+                    "month": f"{self.occurred_on.month:02d}",
+                    "day": f"{self.occurred_on.day:02d}",
+                    "slug": self.slug,
+                },
+            )
 
     def clean(self):
         # Mirrors the per-language-and-date slug constraint, which a form cannot check
@@ -589,15 +584,9 @@ class Translation(models.Model):
         if not self.slug:
             self.slug = self.unique_slug(slugify(self.title, allow_unicode=True)[:180] or "statement")
 
-    def save(self, *args, **kwargs):
-        self.refresh_derived()
-        super().save(*args, **kwargs)
-
     def unique_slug(self, base: str) -> str:
         taken = set(
-            Translation.objects.filter(
-                language=self.language, occurred_on=self.occurred_on, slug__startswith=base
-            )
+            Translation.objects.filter(language=self.language, occurred_on=self.occurred_on, slug__startswith=base)
             .exclude(pk=self.pk)
             .values_list("slug", flat=True)
         )
@@ -619,31 +608,11 @@ class Translation(models.Model):
         """Per-object twin of `Translation.objects.public()`."""
         from django.utils import timezone
 
-        return (
-            self.status in PUBLIC_STATUSES
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    def get_absolute_url(self):
-        if self.occurred_on is None:
-            return None
-        with translation_override(self.language):
-            return reverse(
-                "statements:detail",
-                kwargs={
-                    "year": f"{self.occurred_on.year:04d}",
-                    "month": f"{self.occurred_on.month:02d}",
-                    "day": f"{self.occurred_on.day:02d}",
-                    "slug": self.slug,
-                },
-            )
+        return self.status in PUBLIC_STATUSES and self.published_at is not None and self.published_at <= timezone.now()
 
 
 class StaffProfile(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     languages = models.JSONField(
         _("languages translated"),
         default=list,
@@ -671,17 +640,11 @@ class StaffProfile(models.Model):
 class AuditEntry(models.Model):
     """Who did which transition or metadata change, when, on what: append-only."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=50, db_index=True)
-    statement = models.ForeignKey(
-        Statement, null=True, on_delete=models.SET_NULL, related_name="audit_entries"
-    )
-    translation = models.ForeignKey(
-        Translation, null=True, on_delete=models.SET_NULL, related_name="audit_entries"
-    )
+    statement = models.ForeignKey(Statement, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    translation = models.ForeignKey(Translation, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
     object_repr = models.CharField(max_length=300)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)

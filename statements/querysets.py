@@ -52,6 +52,4 @@ class StatementQuerySet(models.QuerySet):
     def with_participants(self):
         from .models import Participation
 
-        return self.prefetch_related(
-            Prefetch("participations", queryset=Participation.objects.with_titles())
-        )
+        return self.prefetch_related(Prefetch("participations", queryset=Participation.objects.with_titles()))

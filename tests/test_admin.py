@@ -71,13 +71,13 @@ def admin_urls():
     """Changelist, add and change pages of every registered model."""
     urls = []
     for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls.append(reverse(f"{prefix}_changelist"))
         if model_admin.has_add_permission(FakeRequest()):
-            urls.append(reverse("admin:%s_%s_add" % info))
+            urls.append(reverse(f"{prefix}_add"))
         first = model.objects.order_by("pk").first()
         if first is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+            urls.append(reverse(f"{prefix}_change", args=[first.pk]))
     return urls
 
 
@@ -223,7 +223,11 @@ def person_data(person, rows):
         "appointments-INITIAL_FORMS": "0",
     }
     for i, (role, start, end) in enumerate(rows):
-        data |= {f"appointments-{i}-role": role.pk, f"appointments-{i}-started_on": start, f"appointments-{i}-ended_on": end}
+        data |= {
+            f"appointments-{i}-role": role.pk,
+            f"appointments-{i}-started_on": start,
+            f"appointments-{i}-ended_on": end,
+        }
     return data
 
 
@@ -292,7 +296,14 @@ def test_version_edit_saves_a_revision(admin_client, superuser):
 
 def test_adding_a_duplicate_language_version_refused(admin_client, superuser):
     version = make_version(actor=superuser)
-    data = {"statement": version.statement.pk, "language": "en", "title": "T", "standfirst": "", "body": "B", "slug": ""}
+    data = {
+        "statement": version.statement.pk,
+        "language": "en",
+        "title": "T",
+        "standfirst": "",
+        "body": "B",
+        "slug": "",
+    }
     data["base_revision"] = "0"
     response = admin_client.post(reverse("admin:statements_translation_add"), data)
     assert response.status_code == 200
@@ -374,7 +385,9 @@ def test_change_form_continues_from_pending_revision_of_a_live_version(admin_cli
     from .factories import publish_directly
 
     version = publish_directly(make_version(actor=superuser, body="Live"))
-    workflow.save_draft(translation=version, actor=superuser, title="T", standfirst="", body="Pending", base_revision=1)
+    workflow.save_draft(
+        translation=version, actor=superuser, title="T", standfirst="", body="Pending", base_revision=1
+    )
     response = admin_client.get(reverse("admin:statements_translation_change", args=[version.pk]))
     page = BeautifulSoup(response.content, "html.parser")
     assert page.find("textarea", {"name": "body"}).text.strip() == "Pending"

@@ -62,7 +62,9 @@ def test_demo_covers_every_kind_language_and_state(demo):
     assert set(Statement.objects.values_list("kind", flat=True)) == {k for k, _ in Statement.Kind.choices}
     assert {"en", "fa", "ar"} <= set(Translation.objects.public().values_list("language", flat=True))
     assert {"draft", "in_review", "published"} <= set(versions.values_list("status", flat=True))
-    dates = Translation.objects.public().exclude(statement__occurred_on__year=2023).values_list("occurred_on", flat=True)
+    dates = (
+        Translation.objects.public().exclude(statement__occurred_on__year=2023).values_list("occurred_on", flat=True)
+    )
     assert (max(dates) - min(dates)).days > 600
     assert Statement.objects.count() >= 40
     assert Image.objects.count() >= 1 and Statement.objects.filter(featured_image__isnull=False).exists()

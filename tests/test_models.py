@@ -88,7 +88,11 @@ def test_slug_unique_per_language_and_date_held_by_database():
     other = make_statement(occurred_on=D(2024, 1, 2))
     with pytest.raises(IntegrityError), transaction.atomic():
         Translation.objects.bulk_create(
-            [Translation(statement=other, language="en", title="x", body="x", slug=first.slug, occurred_on=D(2024, 1, 2))]
+            [
+                Translation(
+                    statement=other, language="en", title="x", body="x", slug=first.slug, occurred_on=D(2024, 1, 2)
+                )
+            ]
         )
 
 

@@ -72,7 +72,9 @@ def test_save_after_seeing_the_conflict_goes_through(superuser):
     assert save(version, superuser, 2, title="Merged").number == 3
 
 
-@pytest.mark.parametrize(("title", "body", "message"), [("", "Body", "title"), ("  ", "Body", "title"), ("T", "", "body")])
+@pytest.mark.parametrize(
+    ("title", "body", "message"), [("", "Body", "title"), ("  ", "Body", "title"), ("T", "", "body")]
+)
 def test_empty_title_or_body_refused(superuser, title, body, message):
     version = make_version(actor=superuser)
     before = snapshot(version)

@@ -119,9 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODES = env_list("DJANGO_LANGUAGES", "en,fa,ar,fr")
 _unknown = [code for code in LANGUAGE_CODES if code not in LANG_INFO]
 if _unknown or not LANGUAGE_CODES:
-    raise ImproperlyConfigured(
-        f"DJANGO_LANGUAGES must list known language codes; unknown: {', '.join(_unknown)}"
-    )
+    raise ImproperlyConfigured(f"DJANGO_LANGUAGES must list known language codes; unknown: {', '.join(_unknown)}")
 LANGUAGES = [(code, LANG_INFO[code]["name"]) for code in LANGUAGE_CODES]
 LANGUAGE_CODE = LANGUAGE_CODES[0]
 LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur"]

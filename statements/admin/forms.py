@@ -7,7 +7,10 @@ from ..models import Statement, Translation
 class StatementForm(forms.ModelForm):
     class Meta:
         model = Statement
-        fields = "__all__"
+        fields = [
+            "kind", "occurred_on", "occurred_time", "location", "original_language",
+            "topics", "countries", "featured_image", "is_featured",
+        ]  # fmt: skip
 
     def clean_occurred_on(self):
         # A new meeting date moves every version's address: refuse it when a version
@@ -43,7 +46,9 @@ class StatementAddForm(StatementForm):
         help_text=Translation._meta.get_field("standfirst").help_text,
     )
     body = forms.CharField(
-        label=_("Body"), widget=forms.Textarea(attrs={"rows": 18}), help_text=Translation._meta.get_field("body").help_text
+        label=_("Body"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=Translation._meta.get_field("body").help_text,
     )
 
     def clean_body(self):

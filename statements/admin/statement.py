@@ -212,7 +212,11 @@ class TranslationAdmin(admin.ModelAdmin):
             slug=data.get("slug"),
         )
         if change and obj.status in Translation.PUBLIC_STATUSES:
-            messages.info(request, _("Saved as revision %(n)s. Readers see the published text until it is published.") % {"n": revision.number})
+            messages.info(
+                request,
+                _("Saved as revision %(n)s. Readers see the published text until it is published.")
+                % {"n": revision.number},
+            )
 
 
 @admin.register(Revision)

@@ -109,7 +109,11 @@ class Command(BaseCommand):
             person = self.get_or_create(Person, slug=slug, defaults=defaults)[0]
             for role, started_on, ended_on in appointments:
                 self.get_or_create(
-                    Appointment, person=person, role=roles[role], started_on=started_on, defaults={"ended_on": ended_on}
+                    Appointment,
+                    person=person,
+                    role=roles[role],
+                    started_on=started_on,
+                    defaults={"ended_on": ended_on},
                 )
             self.people[slug] = person
         self.topics = {}
@@ -128,7 +132,10 @@ class Command(BaseCommand):
         if image is None:
             image = Image(
                 alt_text=f"Abstract pattern of overlapping circles, demonstration image {n + 1}",
-                alt_texts={"fa": f"نقش انتزاعی دایره‌ها، تصویر نمایشی {n + 1}", "ar": f"نقش تجريدي لدوائر، صورة توضيحية {n + 1}"},
+                alt_texts={
+                    "fa": f"نقش انتزاعی دایره‌ها، تصویر نمایشی {n + 1}",
+                    "ar": f"نقش تجريدي لدوائر، صورة توضيحية {n + 1}",
+                },
                 caption="Demonstration image",
                 credit="Press Office demo",
                 focal_x=0.5,
@@ -143,7 +150,9 @@ class Command(BaseCommand):
         statement, created = self.get_or_create(Statement, content_id=demo_uuid(key), defaults=fields)
         if created:
             for position, (slug, part) in enumerate(participants):
-                Participation.objects.create(statement=statement, person=self.people[slug], part=part, position=position)
+                Participation.objects.create(
+                    statement=statement, person=self.people[slug], part=part, position=position
+                )
                 self.created += 1
             statement.topics.set(self.topics[slug] for slug in topics)
             statement.countries.set(self.countries[code] for code in countries)
