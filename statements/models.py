@@ -506,6 +506,20 @@ class Translation(models.Model):
     redirect_url = models.CharField(max_length=500, blank=True, editable=False)
     is_force_published = models.BooleanField(default=False, editable=False)
     force_publish_reason = models.TextField(blank=True, editable=False)
+    force_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # The revision waiting for review (first publication or a correction), and who sent it.
+    submitted_revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    submitted_at = models.DateTimeField(null=True, editable=False)
+    # When the side effects of going live (cache, WebSub) last ran; `publish_due` runs
+    # them for scheduled versions whose time has come.
+    announced_at = models.DateTimeField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -515,6 +529,10 @@ class Translation(models.Model):
         verbose_name = _("version")
         verbose_name_plural = _("versions")
         ordering = ["statement", "language"]
+        permissions = [
+            ("publish_translation", _("Can review, publish, schedule, withdraw and unpublish versions")),
+            ("edit_any_language", _("Can edit versions in every language")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["statement", "language"],
@@ -603,6 +621,27 @@ class Translation(models.Model):
     def direction(self) -> str:
         return languages.direction(self.language)
 
+    def latest_revision(self):
+        return self.revisions.order_by("-number").first()
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        """Derived: the newest revision is not the live one (only for versions once live)."""
+        if self.first_published_at is None:
+            return False
+        latest = self.latest_revision()
+        return latest is not None and latest.pk != self.live_revision_id
+
+    def is_scheduled(self, now=None) -> bool:
+        """Derived: published, with a first publication still in the future."""
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.first_published_at is not None
+            and self.first_published_at > (now or timezone.now())
+        )
+
     @property
     def is_public(self) -> bool:
         """Per-object twin of `Translation.objects.public()`."""
@@ -658,3 +697,29 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable link showing a version before it is public."""
+
+    translation = models.ForeignKey(Translation, on_delete=models.CASCADE, related_name="preview_links")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("for whom"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.translation} ({self.note or self.token})"
+
+    def is_valid(self, now=None) -> bool:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -38,6 +38,19 @@ def make_user(username=None, *, superuser=False, perms=(), **fields):
     return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 
 
+def make_staff(group: str, username=None, *, languages=()):
+    """A staff user in one of the editorial groups (Editor, Translator, Publisher)."""
+    from django.contrib.auth.models import Group
+
+    from statements.models import StaffProfile
+
+    user = make_user(username or unique(group.lower()))
+    user.groups.add(Group.objects.get(name=group))
+    if languages:
+        StaffProfile.objects.create(user=user, languages=list(languages))
+    return get_user_model().objects.get(pk=user.pk)
+
+
 def make_country(code=None, name=None, **fields):
     code = code or f"X{chr(65 + next(_counter) % 26)}"
     return Country.objects.get_or_create(code=code, defaults={"name": name or f"Country {code}", **fields})[0]

@@ -5,7 +5,7 @@ import pytest
 from statements import workflow
 from statements.models import AuditEntry, Revision, Translation
 
-from .factories import make_statement, make_user, make_version, publish_directly
+from .factories import make_staff, make_statement, make_user, make_version, publish_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -91,10 +91,20 @@ def test_user_without_permission_refused():
     assert snapshot(version) == before
 
 
-def test_user_with_change_permission_may_save():
+def test_editor_may_save():
     version = make_version()
-    editor = make_user(perms=["statements.change_translation"])
+    editor = make_staff("Editor")
     assert save(version, editor, 1, title="Edited").author == editor
+
+
+def test_translator_saves_only_their_languages():
+    english, persian = make_version(), make_version(language="fa")
+    translator = make_staff("Translator", languages=["fa"])
+    assert save(persian, translator, 1, title="ترجمه").author == translator
+    before = snapshot(english)
+    with pytest.raises(workflow.TransitionError, match="You do not translate into en"):
+        save(english, translator, 1, title="Mine")
+    assert snapshot(english) == before
 
 
 def test_editing_a_published_version_keeps_the_live_text(superuser):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import languages, workflow
+from .. import languages, roles, workflow
 from ..models import Participation, Revision, Statement, Translation
 from .filters import LanguageListFilter, OriginalLanguageListFilter
 from .forms import StatementAddForm, StatementForm, TranslationForm
@@ -115,13 +115,28 @@ class StatementAdmin(admin.ModelAdmin):
             ((url, obj.pk, code, code) for code in missing),
         )
 
+    def has_change_permission(self, request, obj=None):
+        # Once a version is live, the statement's metadata is the publishers' to change.
+        if obj is not None and not roles.is_publisher(request.user) and workflow.statement_is_live(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        if change:
-            workflow.update_statement(statement=obj, actor=request.user, changed=form.changed_data)
-        else:
+        if not change:
             obj.save()
+        # A change is saved in save_related, through the workflow, with its relations.
 
     def save_related(self, request, form, formsets, change):
+        if change:
+            workflow.update_statement(
+                statement=form.instance,
+                actor=request.user,
+                apply=lambda: (
+                    form.instance.save(),
+                    super(StatementAdmin, self).save_related(request, form, formsets, change),
+                ),
+            )
+            return
         super().save_related(request, form, formsets, change)
         if not change:
             workflow.save_draft(

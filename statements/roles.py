@@ -1,0 +1,59 @@
+"""Who may do what: the three editorial roles are Django groups with these permissions.
+
+Translators hold no `edit_any_language` permission, so they edit only the languages
+on their StaffProfile. Superusers may do everything.
+"""
+
+EDITOR, TRANSLATOR, PUBLISHER = "Editor", "Translator", "Publisher"
+
+_CONTENT_MODELS = ["statement", "participation", "person", "role", "appointment", "topic", "country", "image"]
+_EDIT = ["add", "change", "view"]
+
+GROUP_PERMISSIONS = {
+    EDITOR: [
+        *(f"{action}_{model}" for model in _CONTENT_MODELS for action in _EDIT),
+        "add_translation",
+        "change_translation",
+        "view_translation",
+        "edit_any_language",
+        "view_revision",
+        "view_auditentry",
+        "add_previewlink",
+        "view_previewlink",
+    ],
+    TRANSLATOR: [
+        *(f"view_{model}" for model in _CONTENT_MODELS),
+        "add_translation",
+        "change_translation",
+        "view_translation",
+        "view_revision",
+    ],
+    PUBLISHER: [
+        *(f"{action}_{model}" for model in _CONTENT_MODELS for action in _EDIT),
+        "add_translation",
+        "change_translation",
+        "view_translation",
+        "edit_any_language",
+        "publish_translation",
+        "view_revision",
+        "view_auditentry",
+        "add_previewlink",
+        "change_previewlink",
+        "view_previewlink",
+    ],
+}
+
+
+def translator_languages(user) -> list[str]:
+    profile = getattr(user, "staff_profile", None)
+    return list(profile.languages) if profile else []
+
+
+def may_edit_language(user, language: str) -> bool:
+    if user.has_perm("statements.edit_any_language"):
+        return True
+    return language in translator_languages(user)
+
+
+def is_publisher(user) -> bool:
+    return user.has_perm("statements.publish_translation")
