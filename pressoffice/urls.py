@@ -8,5 +8,6 @@ from statements import views
 urlpatterns = [
     path(settings.PRESSOFFICE_ADMIN_PATH, admin.site.urls),
     path("", views.root_redirect, name="root"),
+    path("preview/<str:signed>/", views.preview_link, name="preview"),
 ]
 urlpatterns += i18n_patterns(path("", include("statements.urls")))

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language, get_language_from_request
 from django.views.generic import DetailView, ListView
 
+from . import previews
 from .models import Translation
 
 
@@ -40,3 +41,7 @@ class TranslationDetailView(DetailView):
             raise Http404 from error
         versions = Translation.objects.public().in_language(get_language()).with_statement().with_participants()
         return get_object_or_404(versions, occurred_on=occurred_on, slug=self.kwargs["slug"])
+
+
+def preview_link(request, signed):
+    return previews.open_link(request, signed)

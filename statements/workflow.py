@@ -677,3 +677,34 @@ def _jsonable(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def available_actions(translation: Translation, user, now=None) -> list[str]:
+    """The transitions worth offering `user` on this version, for the admin's buttons.
+
+    A hint for the interface only: each function above checks everything again.
+    """
+    now = now or timezone.now()
+    actions = []
+    may_edit = user.has_perm("statements.change_translation") and roles.may_edit_language(user, translation.language)
+    publisher = roles.is_publisher(user)
+    status = translation.status
+    pending = translation.has_unpublished_changes
+    submitted = translation.submitted_revision_id is not None
+    if may_edit and (status == Status.DRAFT or (status in Translation.PUBLIC_STATUSES and pending and not submitted)):
+        actions.append("submit_for_review")
+    if publisher and submitted:
+        actions += ["publish", "reject"]
+    if publisher and translation.is_scheduled(now):
+        actions.append("unschedule")
+    if publisher and status in (Status.DRAFT, Status.IN_REVIEW):
+        actions.append("force_publish")
+    if publisher and translation.is_force_published and translation.force_published_by_id != user.pk:
+        actions.append("approve_retrospectively")
+    if publisher and status == Status.PUBLISHED and not translation.is_scheduled(now):
+        actions.append("withdraw")
+    if publisher and status in Translation.PUBLIC_STATUSES:
+        actions.append("unpublish")
+    if may_edit and translation.source_revision_id and not translation.is_original:
+        actions.append("mark_translation_current")
+    return actions

@@ -1,6 +1,9 @@
 """Statements, their language versions, and the revisions of those versions."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -10,6 +13,7 @@ from .. import languages, roles, workflow
 from ..models import Participation, Revision, Statement, Translation
 from .filters import LanguageListFilter, OriginalLanguageListFilter
 from .forms import StatementAddForm, StatementForm, TranslationForm
+from .views import TranslationViews
 
 
 class ParticipationInline(admin.TabularInline):
@@ -150,11 +154,11 @@ class StatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Translation)
-class TranslationAdmin(admin.ModelAdmin):
+class TranslationAdmin(TranslationViews, admin.ModelAdmin):
     form = TranslationForm
     list_display = ["title", "language", "statement_reference", "status", "occurred_on", "published_at", "updated_at"]
     list_select_related = ["statement"]
-    list_filter = ["status", LanguageListFilter, "statement__kind"]
+    list_filter = ["status", LanguageListFilter, "statement__kind", "is_force_published"]
     search_fields = ["title", "=statement__reference"]
     date_hierarchy = "occurred_on"
     autocomplete_fields = ["statement"]
@@ -163,11 +167,10 @@ class TranslationAdmin(admin.ModelAdmin):
     change_form_template = "admin/statements/translation/change_form.html"
     status_fields = [
         "status",
+        "publication",
         "uuid",
-        "published_at",
         "first_published_at",
         "public_updated_at",
-        "is_force_published",
         "source_revision",
         "live_revision",
         "revision_history",
@@ -192,17 +195,37 @@ class TranslationAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.workflow_error = getattr(request, "_workflow_error", None)
+        if "language" in form.base_fields and not request.user.has_perm("statements.edit_any_language"):
+            mine = set(roles.translator_languages(request.user))
+            field = form.base_fields["language"]
+            field.choices = [(code, name) for code, name in languages.choices() if code in mine]
         return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return roles.may_edit_language(request.user, obj.language)
 
     @admin.display(description=_("statement"), ordering="statement__reference")
     def statement_reference(self, obj):
         return obj.statement.reference
 
+    @admin.display(description=_("publication"))
+    def publication(self, obj):
+        if obj.is_scheduled():
+            when = timezone.localtime(obj.published_at)
+            return format_html(
+                _("Scheduled: will go live at {} ({})"), date_format(when, "DATETIME_FORMAT"), when.tzname()
+            )
+        if obj.published_at:
+            return date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+        return _("Not published")
+
     @admin.display(description=_("revisions"))
     def revision_history(self, obj):
-        url = reverse("admin:statements_revision_changelist")
-        count = obj.revisions.count()
-        return format_html('<a href="{}?translation__id__exact={}">{}</a>', url, obj.pk, count)
+        url = reverse("admin:statements_translation_revisions", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("History and comparison (%(n)s revisions)") % {"n": obj.revisions.count()})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -212,6 +235,12 @@ class TranslationAdmin(admin.ModelAdmin):
             # show the form again with the editor's text and the reason.
             request._workflow_error = error
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_permission(request, obj):
+            extra_context = {**(extra_context or {}), **self.workflow_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -229,7 +258,7 @@ class TranslationAdmin(admin.ModelAdmin):
         if change and obj.status in Translation.PUBLIC_STATUSES:
             messages.info(
                 request,
-                _("Saved as revision %(n)s. Readers see the published text until it is published.")
+                _("Saved as revision %(n)s. Readers see the published text until it is reviewed and published.")
                 % {"n": revision.number},
             )
 

@@ -1,0 +1,146 @@
+"""The workflow buttons of a version's admin page: one confirmation form each."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .. import workflow
+from ..models import Translation
+
+
+class ConfirmForm(forms.Form):
+    pass
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublishForm(forms.Form):
+    at = forms.SplitDateTimeField(
+        label=_("Publish at"),
+        required=False,
+        help_text=_("Leave empty to publish now. Times are in %(zone)s.") % {"zone": settings.TIME_ZONE},
+    )
+    major = forms.BooleanField(label=_("Major change"), required=False)
+    change_note = forms.CharField(
+        label=_("Change note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to readers for a major change."),
+    )
+
+    def __init__(self, *args, translation, **kwargs):
+        super().__init__(*args, **kwargs)
+        revision = translation.submitted_revision
+        if translation.first_published_at is None:
+            # A first publication: nothing to correct, but it may be scheduled.
+            del self.fields["major"], self.fields["change_note"]
+        else:
+            del self.fields["at"]
+            self.fields["major"].initial = revision.is_major if revision else False
+            self.fields["change_note"].initial = revision.change_note if revision else ""
+
+
+class WithdrawForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("Public explanation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to readers at the top of the statement."),
+    )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why"), choices=Translation.UnpublishReason.choices)
+    redirect_url = forms.CharField(
+        label=_("Consolidated into"),
+        required=False,
+        help_text=_("For a consolidated statement: the address readers are sent to (/en/statements/…)."),
+    )
+    explanation = forms.CharField(label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    confirm: str
+    form: type[forms.Form]
+    run: object
+    is_danger: bool = False
+
+
+def _run_publish(translation, actor, data):
+    return workflow.publish(
+        translation=translation,
+        actor=actor,
+        at=data.get("at"),
+        major=data.get("major") if "major" in data else None,
+        change_note=data.get("change_note", ""),
+    )
+
+
+ACTIONS = {
+    "submit_for_review": Action(
+        _("Submit for review"),
+        _("Send this version to the publishers for review?"),
+        ConfirmForm,
+        lambda t, a, d: workflow.submit_for_review(translation=t, actor=a),
+    ),
+    "publish": Action(_("Publish"), _("Publish this version?"), PublishForm, _run_publish),
+    "reject": Action(
+        _("Send back"),
+        _("Send this version back to its author with a remark?"),
+        ReasonForm,
+        lambda t, a, d: workflow.reject(translation=t, actor=a, reason=d["reason"]),
+    ),
+    "unschedule": Action(
+        _("Unschedule"),
+        _("Cancel the scheduled publication and return the version to review?"),
+        ConfirmForm,
+        lambda t, a, d: workflow.unschedule(translation=t, actor=a),
+    ),
+    "force_publish": Action(
+        _("Force publish"),
+        _("Publish now, without review? This is recorded and stays flagged until another publisher approves it."),
+        ReasonForm,
+        lambda t, a, d: workflow.force_publish(translation=t, actor=a, reason=d["reason"]),
+        is_danger=True,
+    ),
+    "approve_retrospectively": Action(
+        _("Approve"),
+        _("Approve this force-published version after the fact?"),
+        ConfirmForm,
+        lambda t, a, d: workflow.approve_retrospectively(translation=t, actor=a),
+    ),
+    "withdraw": Action(
+        _("Withdraw"),
+        _("Withdraw this version? It stays readable with your explanation on top."),
+        WithdrawForm,
+        lambda t, a, d: workflow.withdraw(translation=t, actor=a, explanation=d["explanation"]),
+        is_danger=True,
+    ),
+    "unpublish": Action(
+        _("Unpublish"),
+        _("Take this version off the site? Readers get “gone”, or are redirected when consolidated."),
+        UnpublishForm,
+        lambda t, a, d: workflow.unpublish(
+            translation=t, actor=a, reason=d["reason"], explanation=d["explanation"], redirect_url=d["redirect_url"]
+        ),
+        is_danger=True,
+    ),
+    "mark_translation_current": Action(
+        _("Mark as current"),
+        _("Mark this translation as up to date with the newest original?"),
+        ConfirmForm,
+        lambda t, a, d: workflow.mark_translation_current(translation=t, actor=a),
+    ),
+}
+
+
+def make_form(name, translation, data=None):
+    form_class = ACTIONS[name].form
+    if form_class is PublishForm:
+        return form_class(data, translation=translation)
+    return form_class(data)
