@@ -1,7 +1,7 @@
 """Which rows: every rule about which statements a reader or an editor sees lives here."""
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 PUBLIC_STATUSES = ("published", "withdrawn")
@@ -22,6 +22,21 @@ class TranslationQuerySet(models.QuerySet):
         at that instant, with no job to run.
         """
         return self.filter(public_q(now))
+
+    def with_latest_author(self):
+        """Annotate `latest_author_id`: who made the newest revision."""
+        from .models import Revision
+
+        newest = Revision.objects.filter(translation=OuterRef("pk")).order_by("-number")
+        return self.annotate(latest_author_id=Subquery(newest.values("author_id")[:1]))
+
+    def scheduled(self, now=None):
+        """Published, with a first publication still in the future."""
+        now = now or timezone.now()
+        return self.filter(status="published", first_published_at__gt=now)
+
+    def awaiting_review(self):
+        return self.filter(submitted_revision__isnull=False)
 
     def in_language(self, language: str):
         return self.filter(language=language)

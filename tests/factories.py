@@ -31,7 +31,8 @@ def make_user(username=None, *, superuser=False, perms=(), **fields):
     username = username or unique("user")
     if superuser:
         return User.objects.create_superuser(username, f"{username}@example.invalid", "pw", **fields)
-    user = User.objects.create_user(username, f"{username}@example.invalid", "pw", is_staff=True, **fields)
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(username, f"{username}@example.invalid", "pw", **fields)
     for codename in perms:
         app_label, codename = codename.split(".")
         user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

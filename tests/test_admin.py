@@ -78,6 +78,15 @@ def admin_urls():
         first = model.objects.order_by("pk").first()
         if first is not None:
             urls.append(reverse(f"{prefix}_change", args=[first.pk]))
+    version = Translation.objects.order_by("pk").first()
+    urls += [
+        reverse("admin:index"),
+        reverse("admin:statements_translation_revisions", args=[version.pk]),
+        reverse("admin:statements_translation_compare", args=[version.pk]) + "?a=1&b=2",
+        reverse("admin:statements_translation_restore", args=[version.pk, 1]),
+        reverse("admin:statements_translation_act", args=[version.pk, "submit_for_review"]),
+        reverse("admin:statements_translation_preview", args=[version.pk]),
+    ]
     return urls
 
 

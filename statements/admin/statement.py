@@ -2,10 +2,10 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -225,7 +225,9 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
     @admin.display(description=_("revisions"))
     def revision_history(self, obj):
         url = reverse("admin:statements_translation_revisions", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("History and comparison (%(n)s revisions)") % {"n": obj.revisions.count()})
+        return format_html(
+            '<a href="{}">{}</a>', url, _("History and comparison (%(n)s revisions)") % {"n": obj.revisions.count()}
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -137,7 +137,9 @@ class TranslationViews:
     def preview_view(self, request, object_id):
         """The newest text of any version in the public template, for staff."""
         obj = self._version(request, object_id)
-        return previews.render_preview(request, previews.preview_of(obj), banner=_("Staff preview of the newest revision"))
+        return previews.render_preview(
+            request, previews.preview_of(obj), banner=_("Staff preview of the newest revision")
+        )
 
     def preview_link_view(self, request, object_id):
         obj = self._version(request, object_id)
@@ -157,6 +159,7 @@ class TranslationViews:
                     "url": url,
                 })  # fmt: skip
         except (ValueError, workflow.TransitionError) as error:
-            messages.error(request, str(error) if isinstance(error, workflow.TransitionError) else _("Days must be a number."))
+            messages.error(
+                request, str(error) if isinstance(error, workflow.TransitionError) else _("Days must be a number.")
+            )
         return HttpResponseRedirect(reverse("admin:statements_translation_change", args=[obj.pk]))
-
