@@ -207,8 +207,10 @@ def test_staff_preview_shows_pending_text_privately(client, people):
     assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
     assert "noindex" in response["X-Robots-Tag"]
     assert page(response).find("meta", {"name": "robots"})["content"].startswith("noindex")
+    client.logout()
     public = client.get(version.get_absolute_url()).content.decode()
     assert "Pending words" not in public and "Live" in public
+    assert "Pending words" not in client.get("/en/").content.decode()
 
 
 def create_link(client, version, **data):

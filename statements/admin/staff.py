@@ -36,7 +36,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     list_display = ["at", "actor", "action", "object_repr", "from_status", "to_status"]
     list_select_related = ["actor"]
-    list_filter = ["action", "at"]
+    list_filter = ["action", "at", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["object_repr", "message", "actor__username"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
