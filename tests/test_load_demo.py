@@ -74,3 +74,9 @@ def test_demo_versions_each_have_a_revision_and_published_ones_a_live_revision(d
     for version in Translation.objects.prefetch_related("revisions"):
         assert [r.number for r in version.revisions.all()] == [1]
         assert (version.live_revision_id is not None) == (version.status == "published")
+
+
+def test_demo_versions_in_review_can_be_reviewed(demo):
+    waiting = Translation.objects.filter(status="in_review")
+    assert waiting.exists()
+    assert all(v.submitted_revision_id == v.revisions.get().pk for v in waiting)

@@ -168,7 +168,9 @@ class Command(BaseCommand):
         )
         version.live_revision = revision if status == PUBLISHED else None
         version.source_revision = source
-        version.save(update_fields=["live_revision", "source_revision"])
+        if status == IN_REVIEW:
+            version.submitted_revision, version.submitted_at = revision, revision.created_at
+        version.save(update_fields=["live_revision", "source_revision", "submitted_revision", "submitted_at"])
         self.created += 2
         return revision
 
