@@ -15,6 +15,7 @@ from sequences import get_next_value
 from . import languages, markup
 from .querysets import (
     PUBLIC_STATUSES,
+    ImageQuerySet,
     ParticipationQuerySet,
     StatementQuerySet,
     TranslationQuerySet,
@@ -71,14 +72,17 @@ class NamedModel(models.Model):
         return self.names.get(language) or self.name
 
 
-def image_upload_to(instance, filename):
-    # Random names: an image's URL must not be guessable from its title or its order.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"images/{uuid.uuid4().hex}.{extension}"
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
 
 
 class Image(models.Model):
-    file = models.ImageField(_("file"), upload_to=image_upload_to, width_field="width", height_field="height")
+    """A picture: the clean original and its renditions live in private storage; public
+    copies exist only while something public uses it (statements/images.py)."""
+
+    file = models.FileField(_("file"), storage=private_storage, max_length=255, editable=False)
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
     alt_text = models.CharField(
@@ -110,7 +114,10 @@ class Image(models.Model):
         help_text=_("From 0 (top edge) to 1 (bottom edge)."),
     )
     content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    public_token = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("image")
@@ -129,6 +136,36 @@ class Image(models.Model):
 
     def alt_text_in(self, language: str) -> str:
         return self.alt_texts.get(language) or self.alt_text
+
+    def public_renditions(self) -> dict:
+        """Spec name → rendition, for renditions with a public copy. Reads
+        `self.renditions.all()`, so a prefetch makes it free."""
+        return {r.spec: r for r in self.renditions.all() if r.public_path}
+
+
+class Rendition(models.Model):
+    """One fixed-size version of an image (statements/images.py SPECS), made once."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(max_length=30)
+    file = models.FileField(storage=private_storage, max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    public_path = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [models.UniqueConstraint(fields=["image", "spec"], name="rendition_once_per_spec")]
+
+    def __str__(self):
+        return f"{self.image_id}:{self.spec}"
+
+    @property
+    def public_url(self) -> str:
+        from django.core.files.storage import storages
+
+        return storages["default"].url(self.public_path) if self.public_path else ""
 
 
 class Country(NamedModel):
@@ -185,7 +222,7 @@ class Person(NamedModel):
     )
     country = models.ForeignKey(Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL)
     portrait = models.ForeignKey(
-        Image, verbose_name=_("portrait"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Image, verbose_name=_("portrait"), null=True, blank=True, on_delete=models.PROTECT, related_name="portrait_of"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -326,7 +363,12 @@ class Statement(models.Model):
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="statements")
     countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="statements")
     featured_image = models.ForeignKey(
-        Image, verbose_name=_("featured image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Image,
+        verbose_name=_("featured image"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="featured_in",
     )
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -68,3 +68,23 @@ class StatementQuerySet(models.QuerySet):
         from .models import Participation
 
         return self.prefetch_related(Prefetch("participations", queryset=Participation.objects.with_titles()))
+
+
+class ImageQuerySet(models.QuerySet):
+    def _used_by(self, condition: Q):
+        # Used as a statement's featured image, or as the portrait of a participant of
+        # a statement, where that statement has a version meeting `condition`.
+        from .models import Translation
+
+        statements = Translation.objects.filter(condition).values("statement_id")
+        return self.filter(
+            Q(featured_in__id__in=statements) | Q(portrait_of__participations__statement_id__in=statements)
+        ).distinct()
+
+    def public(self, now=None):
+        """Images a reader may see: used by public content (the one visibility rule)."""
+        return self._used_by(public_q(now))
+
+    def needing_public_files(self):
+        """Images used by published or withdrawn versions, scheduled ones included."""
+        return self._used_by(Q(status__in=PUBLIC_STATUSES))

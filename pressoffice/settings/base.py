@@ -131,10 +131,53 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Media: "default" holds the public copies of image renditions (served at MEDIA_URL
+# by the web server or object storage); "private" holds originals and renditions of
+# images nothing public uses yet, served to staff only through the admin.
+MEDIA_URL = os.environ.get("PRESSOFFICE_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("PRESSOFFICE_MEDIA_ROOT", BASE_DIR / "media"))
+S3_BUCKET = os.environ.get("PRESSOFFICE_S3_BUCKET", "")
+if S3_BUCKET:
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("PRESSOFFICE_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("PRESSOFFICE_S3_REGION") or None,
+        "file_overwrite": False,
+    }
+    MEDIA_STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "location": "public",
+                "querystring_auth": False,
+                "custom_domain": os.environ.get("PRESSOFFICE_S3_CUSTOM_DOMAIN") or None,
+            },
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "bucket_name": os.environ.get("PRESSOFFICE_S3_PRIVATE_BUCKET", S3_BUCKET),
+                "location": "private",
+                "querystring_auth": True,
+                "default_acl": "private",
+            },
+        },
+    }
+else:
+    MEDIA_STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT / "public", "base_url": MEDIA_URL},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": "/private-media-is-not-served/"},
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **MEDIA_STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -159,3 +202,5 @@ PRESSOFFICE_REFERENCE_PREFIX = os.environ.get("PRESSOFFICE_REFERENCE_PREFIX", "P
 PRESSOFFICE_FOUR_EYES = env_bool("PRESSOFFICE_FOUR_EYES", True)
 PRESSOFFICE_ADMIN_PATH = os.environ.get("PRESSOFFICE_ADMIN_PATH", "admin/").strip("/") + "/"
 PRESSOFFICE_WEBSUB_HUB_URL = os.environ.get("PRESSOFFICE_WEBSUB_HUB_URL", "")
+PRESSOFFICE_IMAGE_MAX_BYTES = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_BYTES", 20 * 1000 * 1000))
+PRESSOFFICE_IMAGE_MAX_PIXELS = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_PIXELS", 50 * 1000 * 1000))

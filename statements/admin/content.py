@@ -1,9 +1,16 @@
 """People, offices, topics, countries and images."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .. import images
 from ..models import Appointment, Country, Image, Person, Role, Topic
 
 
@@ -72,9 +79,133 @@ class CountryAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "names"]
 
 
+class ImageForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("Image file"),
+        help_text=_("JPEG, PNG, WebP or GIF (a GIF is stored as a still). Location and camera data are removed."),
+    )
+
+    class Meta:
+        model = Image
+        fields = ["alt_text", "alt_texts", "caption", "credit", "focal_x", "focal_y"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["upload"]  # a different picture is a new image
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        self.inspected = images.inspect(upload)
+        existing = Image.objects.filter(content_hash=self.inspected.content_hash).first()
+        if existing is not None:
+            url = reverse("admin:statements_image_change", args=[existing.pk])
+            raise forms.ValidationError(
+                format_html(
+                    _('This file is already in the library as <a href="{}">“{}”</a>: use that image.'),
+                    url,
+                    existing.alt_text,
+                ),
+                code="duplicate",
+            )
+        return upload
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["alt_text", "credit", "width", "height", "created_at"]
+    form = ImageForm
+    list_display = ["thumbnail", "alt_text", "credit", "dimensions", "is_public", "created_at"]
+    list_display_links = ["thumbnail", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["width", "height", "content_hash", "created_at"]
-    fields = ["file", "alt_text", "alt_texts", "caption", "credit", "focal_x", "focal_y", *readonly_fields]
+    readonly_fields = ["focal_point_picker", "dimensions", "content_hash", "created_at"]
+
+    class Media:
+        js = ["js/focal-point.js"]
+        css = {"all": ["css/admin-extra.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        text = ["alt_text", "alt_texts", "caption", "credit"]
+        if obj is None:
+            return [(None, {"fields": ["upload", *text, "focal_x", "focal_y"]})]
+        return [
+            (None, {"fields": ["focal_point_picker", *text]}),
+            (_("Focal point: crops keep this point"), {"fields": ["focal_x", "focal_y"]}),
+            (_("File"), {"fields": ["dimensions", "content_hash", "created_at"], "classes": ["collapse"]}),
+        ]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.file_view)
+        return [
+            path("<path:object_id>/file/<str:spec>/", view, name="statements_image_file"),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, object_id, spec):
+        """Staff-only: the private original or a rendition of any image."""
+        image = self.get_object(request, unquote(object_id))
+        if image is None or (spec != "original" and spec not in images.SPECS):
+            raise Http404
+        if not self.has_view_permission(request, image):
+            raise PermissionDenied
+        name = (
+            image.file.name
+            if spec == "original"
+            else image.renditions.filter(spec=spec).values_list("file", flat=True).first()
+        )
+        if not name:
+            raise Http404
+        response = FileResponse(images.private_storage().open(name), content_type=images.content_type(name))
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+    def file_url(self, image, spec):
+        return reverse("admin:statements_image_file", args=[image.pk, spec])
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, obj):
+        return format_html('<img src="{}" alt="" width="96" class="image-thumbnail">', self.file_url(obj, "w320-jpeg"))
+
+    @admin.display(description=_("size"))
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height}" if obj.width else "—"
+
+    @admin.display(description=_("on the public site"), boolean=True)
+    def is_public(self, obj):
+        return bool(obj.public_token)
+
+    @admin.display(description=_("preview"))
+    def focal_point_picker(self, obj):
+        return format_html(
+            '<div class="focal-picker"><img src="{}" alt="{}" data-focal-picker width="{}">'
+            '<span class="focal-marker" aria-hidden="true"></span></div>'
+            '<p class="help">{}</p>',
+            self.file_url(obj, "w640-jpeg"),
+            obj.alt_text,
+            min(640, obj.width or 640),
+            _("Click the picture to set the focal point, or type the numbers below."),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            images.store_upload(obj, form.cleaned_data["upload"], form.inspected)
+            try:
+                images.save_with_renditions(obj)
+            except Exception:
+                images.delete_files(*images.file_names(obj))
+                raise
+            if form.inspected.caption or form.inspected.credit:
+                messages.info(request, _("Caption and credit were read from the file; please check them."))
+            return
+        obj.save()
+        if {"focal_x", "focal_y"} & set(form.changed_data):
+            images.recrop(obj)
+
+    def delete_model(self, request, obj):
+        names = images.file_names(obj)
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: images.delete_files(*names))
+
+    def delete_queryset(self, request, queryset):
+        names = [images.file_names(image) for image in queryset.prefetch_related("renditions")]
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: [images.delete_files(*pair) for pair in names])

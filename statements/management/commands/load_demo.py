@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import io
 import random
 import re
@@ -12,6 +11,7 @@ from django.db import transaction
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 
+from statements import images
 from statements.demo import content
 from statements.models import (
     Appointment,
@@ -124,11 +124,12 @@ class Command(BaseCommand):
         self.load_seed()
         for index in range(content.INVENTED_COUNT):
             self.load_invented(index)
+        images.sync_public_files()
 
     def demo_image(self, n: int) -> Image:
-        data = demo_image_bytes(n)
-        digest = hashlib.sha256(data).hexdigest()
-        image = Image.objects.filter(content_hash=digest).first()
+        upload = ContentFile(demo_image_bytes(n), name=f"demo-{n + 1}.jpg")
+        inspected = images.inspect(upload)
+        image = Image.objects.filter(content_hash=inspected.content_hash).first()
         if image is None:
             image = Image(
                 alt_text=f"Abstract pattern of overlapping circles, demonstration image {n + 1}",
@@ -140,10 +141,10 @@ class Command(BaseCommand):
                 credit="Press Office demo",
                 focal_x=0.5,
                 focal_y=0.4,
-                content_hash=digest,
             )
-            image.file.save(f"demo-{n + 1}.jpg", ContentFile(data), save=True)
-            self.created += 1
+            images.store_upload(image, upload, inspected)
+            images.save_with_renditions(image)
+            self.created += 1 + image.renditions.count()
         return image
 
     def make_statement(self, key, *, participants, topics, countries, **fields):
