@@ -11,3 +11,9 @@ urlpatterns = [
     path("preview/<str:signed>/", views.preview_link, name="preview"),
 ]
 urlpatterns += i18n_patterns(path("", include("statements.urls")))
+
+if settings.DEBUG:
+    # Development only: in production the web server or object storage serves media.
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT / "public")

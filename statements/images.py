@@ -156,7 +156,7 @@ class _opened:
         return picture
 
     def __exit__(self, *exc):
-        self.picture.close() if hasattr(self, "picture") else None
+        # Not picture.close(): that would close the caller's upload too.
         self.upload.seek(0)
 
 

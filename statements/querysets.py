@@ -42,7 +42,9 @@ class TranslationQuerySet(models.QuerySet):
         return self.filter(language=language)
 
     def with_statement(self):
-        return self.select_related("statement", "statement__featured_image")
+        return self.select_related("statement", "statement__featured_image").prefetch_related(
+            "statement__featured_image__renditions"
+        )
 
     def with_participants(self):
         """Participants with what they need to show their title on the meeting date."""
