@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-all test-postgres test-redis lint check-deploy clean
+.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,7 @@ check-deploy: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+## bench-images: rendition time per megapixel and memory per upload (bench/RESULTS.md)
+bench-images: $(VENV)/.installed
+	$(BIN)/python bench/images.py
