@@ -1,16 +1,30 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from statements import views
+from statements.sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 urlpatterns = [
     path(settings.PRESSOFFICE_ADMIN_PATH, admin.site.urls),
     path("", views.root_redirect, name="root"),
+    path("s/<str:reference>/", views.short_link, name="short-link"),
     path("preview/<str:signed>/", views.preview_link, name="preview"),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "news-sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "statements/news_sitemap.xml"},
+        name="news-sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(path("", include("statements.urls")))
+
+handler400 = "statements.views.bad_request_view"
 
 if settings.DEBUG:
     # Development only: in production the web server or object storage serves media.

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override as translation_override
 from sequences import get_next_value
 
-from . import languages, markup
+from . import languages, markup, search
 from .querysets import (
     PUBLIC_STATUSES,
     ImageQuerySet,
@@ -562,6 +563,9 @@ class Translation(models.Model):
     # When the side effects of going live (cache, WebSub) last ran; `publish_due` runs
     # them for scheduled versions whose time has come.
     announced_at = models.DateTimeField(null=True, editable=False)
+    # PostgreSQL only: the live text's search vector (statements/search.py); SQLite
+    # searches an FTS5 table instead.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -610,6 +614,9 @@ class Translation(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_derived()
         super().save(*args, **kwargs)
+        if search.is_postgresql():
+            # A derived column of this row, computed by the database from the text.
+            Translation.objects.filter(pk=self.pk).update(search_vector=search.vector(self.language))
 
     def get_absolute_url(self):
         if self.occurred_on is None:

@@ -23,6 +23,10 @@ class TranslationQuerySet(models.QuerySet):
         """
         return self.filter(public_q(now))
 
+    def unpublished(self):
+        """Versions taken off the site after being public: they answer 410 or 301."""
+        return self.filter(status="unpublished", first_published_at__isnull=False)
+
     def with_latest_author(self):
         """Annotate `latest_author_id`: who made the newest revision."""
         from .models import Revision

@@ -1,0 +1,174 @@
+"""The one FilterSet of the public lists, feeds and API (DESIGN.md "Public site").
+
+person, topic, country and kind repeat: OR within one parameter, AND across them.
+A malformed value makes the form invalid (the views answer 400); a well-formed value
+naming nothing simply matches nothing, and `unknown` lists it for the page's message.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .models import Country, Participation, Statement, Topic, Translation
+
+SLUG = RegexValidator(r"^[-\w]{1,200}$", _("“%(value)s” is not a valid name in an address."))
+COUNTRY = RegexValidator(r"^[A-Za-z]{2}$", _("Countries are given by their two-letter code."))
+MAX_VALUES = 20
+
+
+class ValuesField(forms.Field):
+    """A repeatable parameter (`?topic=a&topic=b`), each value checked by `validator`."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *args, validator=SLUG, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.value_validator = validator
+
+    def to_python(self, value):
+        values = [v.strip() for v in (value or []) if v and v.strip()]
+        if len(values) > MAX_VALUES:
+            raise forms.ValidationError(_("At most %(n)s values per filter.") % {"n": MAX_VALUES})
+        for item in values:
+            self.value_validator(item)
+        return list(dict.fromkeys(values))
+
+
+class ValuesFilter(django_filters.Filter):
+    field_class = ValuesField
+
+
+class StatementFilter(django_filters.FilterSet):
+    """Filters public versions of one language (the queryset the view passes in)."""
+
+    SORTS = {"newest", "oldest", "relevance"}
+
+    person = ValuesFilter(label=_("Participant"), method="filter_person")
+    topic = ValuesFilter(label=_("Topic"), method="filter_topic")
+    country = ValuesFilter(label=_("Country"), method="filter_country", validator=COUNTRY)
+    kind = ValuesFilter(label=_("Kind"), method="filter_kind")
+    date_after = django_filters.DateFilter(label=_("Meeting from"), field_name="occurred_on", lookup_expr="gte")
+    date_before = django_filters.DateFilter(label=_("Meeting until"), field_name="occurred_on", lookup_expr="lte")
+    published_after = django_filters.DateFilter(
+        label=_("Published from"), field_name="first_published_at", lookup_expr="date__gte"
+    )
+    published_before = django_filters.DateFilter(
+        label=_("Published until"), field_name="first_published_at", lookup_expr="date__lte"
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="occurred_on", lookup_expr="year")
+    month = django_filters.NumberFilter(label=_("Month"), field_name="occurred_on", lookup_expr="month")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    sort = django_filters.CharFilter(label=_("Sort"), method="filter_sort")
+
+    class Meta:
+        model = Translation
+        fields = []  # every filter is declared above
+
+    def __init__(self, data=None, queryset=None, *, language, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.language = language
+        self.unknown = {}
+        form = self.form
+        form.fields["year"].widget = forms.NumberInput()
+        form.fields["q"].validators.append(MaxLengthValidator(search.MAX_QUERY_LENGTH))
+        form.fields["q"].validators.append(
+            RegexValidator(r"^[^\x00]*$", _("The search contains characters that cannot be searched."))
+        )
+        form.clean = self._clean_form
+
+    def _clean_form(self):
+        data = forms.Form.clean(self.form)
+        year, month = data.get("year"), data.get("month")
+        if month is not None and year is None:
+            raise forms.ValidationError(_("A month needs a year."))
+        if month is not None and not 1 <= month <= 12:
+            self.form.add_error("month", _("Months run from 1 to 12."))
+        if year is not None and not 1 <= year <= 9999:
+            self.form.add_error("year", _("That is not a year."))
+        if data.get("sort") and data["sort"] not in self.SORTS:
+            self.form.add_error("sort", _("Sort by newest, oldest or relevance."))
+        after, before = data.get("date_after"), data.get("date_before")
+        if after and before and after > before:
+            raise forms.ValidationError(_("The meeting-date range ends before it starts."))
+        return data
+
+    # OR within a parameter, AND across: each parameter is one Exists or IN condition.
+
+    def filter_person(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        self._note_unknown("person", slugs, self.known_people(slugs))
+        participations = Participation.objects.filter(statement=OuterRef("statement"), person__slug__in=slugs)
+        return queryset.filter(Exists(participations))
+
+    def filter_topic(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        topics = Topic.objects.all().values_list("id", "slug", "parent_id")
+        ids = _with_descendants(topics, slugs)
+        self._note_unknown("topic", slugs, {slug for _id, slug, _parent in topics if slug in slugs})
+        through = Statement.topics.through.objects.filter(statement=OuterRef("statement"), topic_id__in=ids)
+        return queryset.filter(Exists(through))
+
+    def filter_country(self, queryset, name, codes):
+        if not codes:
+            return queryset
+        codes = [code.upper() for code in codes]
+        known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
+        self._note_unknown("country", codes, known)
+        through = Statement.countries.through.objects.filter(statement=OuterRef("statement"), country__code__in=codes)
+        return queryset.filter(Exists(through))
+
+    def filter_kind(self, queryset, name, kinds):
+        if not kinds:
+            return queryset
+        self._note_unknown("kind", kinds, set(kinds) & set(Statement.Kind.values))
+        return queryset.filter(statement__kind__in=kinds)
+
+    def filter_q(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return search.matching(queryset, value, self.language)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # ordering is applied by `qs`, after every filter
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        sort = data.get("sort") or "newest"
+        if sort == "relevance" and (data.get("q") or "").strip():
+            return queryset.order_by("-rank", "-occurred_on", "-first_published_at", "-pk")
+        if sort == "oldest":
+            return queryset.order_by("occurred_on", "first_published_at", "pk")
+        return queryset.order_by("-occurred_on", "-first_published_at", "-pk")
+
+    def known_people(self, slugs):
+        from .models import Person
+
+        return set(Person.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+    def _note_unknown(self, name, given, known):
+        missing = [value for value in given if value not in known]
+        if missing:
+            self.unknown[name] = missing
+
+
+def _with_descendants(topics, slugs) -> set[int]:
+    """Ids of the topics named and of every topic below them (a parent matches its children)."""
+    children = {}
+    for topic_id, _slug, parent_id in topics:
+        children.setdefault(parent_id, []).append(topic_id)
+    found = [topic_id for topic_id, slug, _parent in topics if slug in slugs]
+    ids = set()
+    while found:
+        topic_id = found.pop()
+        if topic_id not in ids:
+            ids.add(topic_id)
+            found.extend(children.get(topic_id, []))
+    return ids

@@ -1,0 +1,71 @@
+"""Small display helpers for the public templates (no queries here)."""
+
+import json
+
+from django import template
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+
+from .. import languages
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def ld_json(data):
+    """A JSON-LD data block; <, > and & are escaped so no text can close the script."""
+    text = json.dumps(data, ensure_ascii=False, default=str).translate(_json_script_escapes)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
+
+
+@register.filter
+def direction(language):
+    return languages.direction(language)
+
+
+@register.filter
+def name_in(obj, language):
+    return obj.name_in(language)
+
+
+@register.filter
+def title_in(participation, language):
+    return participation.title(language)
+
+
+@register.simple_tag
+def page_window(page_obj, around=2):
+    """Page numbers to link, with None where a run is skipped: 1 … 4 5 [6] 7 8 … 20."""
+    last = page_obj.paginator.num_pages
+    current = page_obj.number
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    window, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            window.append(None)
+        window.append(number)
+        previous = number
+    return window
+
+
+@register.filter
+def selected(values, value):
+    return value in values
+
+
+@register.filter
+def alt_in(image, language):
+    return image.alt_text_in(language)
