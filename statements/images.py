@@ -375,12 +375,11 @@ def sync_public_files():
     """
     from .models import Image
 
+    needed = Image.objects.needing_public_files().values("pk")
     with transaction.atomic():
-        for image in Image.objects.needing_public_files().exclude(public_token__gt="").select_for_update():
+        for image in Image.objects.filter(pk__in=needed, public_token="").select_for_update():
             publish_files(image)
-        for image in Image.objects.filter(public_token__gt="").exclude(
-            pk__in=Image.objects.needing_public_files().values("pk")
-        ):
+        for image in Image.objects.exclude(pk__in=needed).exclude(public_token="").select_for_update():
             unpublish_files(image)
 
 

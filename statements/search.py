@@ -8,7 +8,7 @@ data (websearch syntax on PostgreSQL, quoted phrases on SQLite), never as operat
 import re
 
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,6 +28,12 @@ PG_CONFIGS = {
 
 WORD = re.compile(r"\w+", re.UNICODE)
 FTS_TABLE = "statements_translation_fts"
+# The user's words reach SQLite only as the MATCH parameter, each one a quoted phrase.
+FTS_MATCH = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+FTS_RANK = (
+    f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} "  # noqa: S608
+    f"WHERE {FTS_TABLE}.rowid = statements_translation.id AND {FTS_TABLE} MATCH %s)"
+)
 
 
 def config_for(language: str) -> str:
@@ -65,18 +71,9 @@ def matching(queryset, q: str, language: str):
         query = SearchQuery(" ".join(words), config=config_for(language), search_type="websearch")
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     expression = " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
-    table = connection.ops.quote_name(FTS_TABLE)
-    matches = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression])  # noqa: S611
-    rank = RawSQL(
-        f"(SELECT -bm25({table}) FROM {table} WHERE {table}.rowid = statements_translation.id "  # noqa: S611
-        f"AND {table} MATCH %s)",
-        [expression],
-    )
-    return queryset.filter(pk__in=matches).annotate(rank=rank)
-
-
-def no_rank(queryset):
-    return queryset.annotate(rank=Value(0.0))
+    matched = RawSQL(FTS_MATCH, [expression])  # noqa: S611 - constant SQL, words as a parameter
+    rank = RawSQL(FTS_RANK, [expression])  # noqa: S611 - constant SQL, words as a parameter
+    return queryset.filter(pk__in=matched).annotate(rank=rank)
 
 
 def highlight(text: str, q: str):

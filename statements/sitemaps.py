@@ -42,7 +42,8 @@ class StatementSitemap(Sitemap):
         for url in urls:
             version = url["item"]
             url["alternates"] = [
-                {"lang_code": alt["lang_code"], "location": prefix + alt["location"]} for alt in self._alternates(version)
+                {"lang_code": alt["lang_code"], "location": prefix + alt["location"]}
+                for alt in self._alternates(version)
             ]
             original = next(
                 (a for a in url["alternates"] if a["lang_code"] == version.statement.original_language), None

@@ -340,7 +340,9 @@ def short_link(request, reference):
     """`/s/PO-2023-0042/` → the reader's language version if public, else the original's."""
     versions = {
         v.language: v
-        for v in Translation.objects.public().filter(statement__reference=reference.upper()).select_related("statement")
+        for v in Translation.objects.public()
+        .filter(statement__reference=reference.upper())
+        .select_related("statement")
     }
     if not versions:
         raise Http404(_("No statement has this reference."))
@@ -397,4 +399,3 @@ def healthz(request):
 
 def bad_request_view(request, exception=None):
     return bad_request(request, [_("The request could not be understood.")])
-
