@@ -351,7 +351,7 @@ class Statement(models.Model):
 
     content_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.READOUT)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.READOUT, db_index=True)
     occurred_on = models.DateField(
         _("meeting date"), null=True, blank=True, db_index=True, help_text=_("The day the event took place.")
     )
