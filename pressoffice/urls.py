@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from statements import views
+from statements import api, views
+from statements.freshness import conditional
 from statements.sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 urlpatterns = [
@@ -12,14 +13,16 @@ urlpatterns = [
     path("", views.root_redirect, name="root"),
     path("s/<str:reference>/", views.short_link, name="short-link"),
     path("preview/<str:signed>/", views.preview_link, name="preview"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", conditional(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "news-sitemap.xml",
-        sitemap_views.sitemap,
+        conditional(sitemap_views.sitemap),
         {"sitemaps": NEWS_SITEMAPS, "template_name": "statements/news_sitemap.xml"},
         name="news-sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("api/ninjs/statements/", conditional(api.statement_list), name="api-list"),
+    path("api/ninjs/statements/<uuid:uuid>/", conditional(api.statement_detail), name="api-detail"),
     path("healthz", views.healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(path("", include("statements.urls")))

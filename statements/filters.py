@@ -2,7 +2,7 @@
 
 person, topic, country and kind repeat: OR within one parameter, AND across them.
 A malformed value makes the form invalid (the views answer 400); a well-formed value
-naming nothing simply matches nothing, and `unknown` lists it for the page's message.
+naming nothing simply matches nothing, and `unknown()` lists it for the page's message.
 """
 
 import django_filters
@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .models import Country, Participation, Statement, Topic, Translation
+from .models import Participation, Statement, Topic, Translation
 
 SLUG = RegexValidator(r"^[-\w]{1,200}$", _("“%(value)s” is not a valid name in an address."))
 COUNTRY = RegexValidator(r"^[A-Za-z]{2}$", _("Countries are given by their two-letter code."))
@@ -71,7 +71,6 @@ class StatementFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, language, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.language = language
-        self.unknown = {}
         form = self.form
         form.fields["year"].widget = forms.NumberInput()
         form.fields["q"].validators.append(MaxLengthValidator(search.MAX_QUERY_LENGTH))
@@ -101,7 +100,6 @@ class StatementFilter(django_filters.FilterSet):
     def filter_person(self, queryset, name, slugs):
         if not slugs:
             return queryset
-        self._note_unknown("person", slugs, self.known_people(slugs))
         participations = Participation.objects.filter(statement=OuterRef("statement"), person__slug__in=slugs)
         return queryset.filter(Exists(participations))
 
@@ -110,7 +108,6 @@ class StatementFilter(django_filters.FilterSet):
             return queryset
         topics = Topic.objects.all().values_list("id", "slug", "parent_id")
         ids = _with_descendants(topics, slugs)
-        self._note_unknown("topic", slugs, {slug for _id, slug, _parent in topics if slug in slugs})
         through = Statement.topics.through.objects.filter(statement=OuterRef("statement"), topic_id__in=ids)
         return queryset.filter(Exists(through))
 
@@ -118,15 +115,12 @@ class StatementFilter(django_filters.FilterSet):
         if not codes:
             return queryset
         codes = [code.upper() for code in codes]
-        known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
-        self._note_unknown("country", codes, known)
         through = Statement.countries.through.objects.filter(statement=OuterRef("statement"), country__code__in=codes)
         return queryset.filter(Exists(through))
 
     def filter_kind(self, queryset, name, kinds):
         if not kinds:
             return queryset
-        self._note_unknown("kind", kinds, set(kinds) & set(Statement.Kind.values))
         return queryset.filter(statement__kind__in=kinds)
 
     def filter_q(self, queryset, name, value):
@@ -148,15 +142,20 @@ class StatementFilter(django_filters.FilterSet):
             return queryset.order_by("occurred_on", "first_published_at", "pk")
         return queryset.order_by("-occurred_on", "-first_published_at", "-pk")
 
-    def known_people(self, slugs):
-        from .models import Person
-
-        return set(Person.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-
-    def _note_unknown(self, name, given, known):
-        missing = [value for value in given if value not in known]
-        if missing:
-            self.unknown[name] = missing
+    def unknown(self, choices: dict) -> dict:
+        """Values that name nothing public, by parameter, from the public `choices` (so a
+        hidden person or topic is reported exactly like one that does not exist)."""
+        data = self.form.cleaned_data
+        found = {}
+        for name in ("person", "topic", "country", "kind"):
+            if name not in choices:
+                continue
+            known = {str(value).upper() if name == "country" else value for value, _label in choices[name]}
+            given = [v.upper() if name == "country" else v for v in data.get(name) or []]
+            missing = [value for value in given if value not in known]
+            if missing:
+                found[name] = missing
+        return found
 
 
 def _with_descendants(topics, slugs) -> set[int]:

@@ -285,9 +285,12 @@ def store_upload(image, upload, inspected: Inspected) -> list[str]:
         renditions = []
         for spec in wanted_specs(pixels.width):
             output = render(pixels, spec, image.focal_x, image.focal_y)
-            path = storage.save(f"{folder}/{spec.name}.{spec.format}", ContentFile(_encode(output, spec.format)))
+            data = _encode(output, spec.format)
+            path = storage.save(f"{folder}/{spec.name}.{spec.format}", ContentFile(data))
             written.append(path)
-            renditions.append(Rendition(spec=spec.name, file=path, width=output.width, height=output.height))
+            renditions.append(
+                Rendition(spec=spec.name, file=path, width=output.width, height=output.height, size=len(data))
+            )
         image._pending_renditions = renditions
     except Exception:
         for path in written:
@@ -316,11 +319,14 @@ def recrop(image):
     folder = image.file.name.rsplit("/", 1)[0]
     for spec in (spec for spec in SPECS.values() if spec.height is not None):
         output = render(pixels, spec, image.focal_x, image.focal_y)
+        data = _encode(output, spec.format)
         path = f"{folder}/{spec.name}.{spec.format}"
         storage.delete(path)
-        storage.save(path, ContentFile(_encode(output, spec.format)))
+        storage.save(path, ContentFile(data))
         Rendition.objects.update_or_create(
-            image=image, spec=spec.name, defaults={"file": path, "width": output.width, "height": output.height}
+            image=image,
+            spec=spec.name,
+            defaults={"file": path, "width": output.width, "height": output.height, "size": len(data)},
         )
     if image.public_token:
         unpublish_files(image)

@@ -152,6 +152,7 @@ class Rendition(models.Model):
     file = models.FileField(storage=private_storage, max_length=255)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(default=0, help_text="bytes")
     public_path = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -161,6 +162,10 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.image_id}:{self.spec}"
+
+    @property
+    def content_type(self) -> str:
+        return "image/webp" if self.spec.endswith("webp") else "image/jpeg"
 
     @property
     def public_url(self) -> str:
@@ -772,3 +777,21 @@ class PreviewLink(models.Model):
 
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class WebSubPing(models.Model):
+    """A notification owed to the WebSub hub that a feed changed; retried until delivered."""
+
+    topic = models.URLField(max_length=500)
+    created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("WebSub ping")
+        verbose_name_plural = _("WebSub pings")
+        indexes = [models.Index(fields=["delivered_at", "created_at"], name="websub_pending_idx")]
+
+    def __str__(self):
+        return self.topic

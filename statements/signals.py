@@ -5,5 +5,7 @@ Sent by workflow.py after the transaction commits; never part of the core flow.
 
 from django.dispatch import Signal
 
-# Sent with `translation=` whenever what the public sees of a version changed.
+# Sent with `translation=` and `reason=` ("publish", "schedule", "correct_major",
+# "correct_minor", "withdraw", "unpublish", "unschedule", "went_live", "metadata")
+# whenever what the public sees, or will see at a scheduled time, changed.
 public_content_changed = Signal()

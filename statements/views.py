@@ -44,8 +44,24 @@ class FilteredListView(TemplateView):
     template_name = "statements/translation_list.html"
     allow_empty = True
 
+    feed_scope = None  # "person", "topic" or "country": the feeds beside those pages
+
     def fixed_filters(self) -> dict:
         return {}
+
+    def feed_links(self):
+        """This list as RSS, Atom and JSON Feed: same filters, no page or order."""
+        query = self.request.GET.copy()
+        for name in ("page", "sort", *self.fixed_filters()):
+            query.pop(name, None)
+        encoded = f"?{query.urlencode()}" if query else ""
+        name = f"{self.feed_scope}-feed" if self.feed_scope else "feed"
+        args = self.fixed_filters()[self.feed_scope] if self.feed_scope else []
+        types = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+        return [
+            {"format": fmt, "type": types[fmt], "url": reverse(f"statements:{name}-{fmt}", args=args) + encoded}
+            for fmt in ("rss", "atom", "json")
+        ]
 
     def get(self, request, *args, **kwargs):
         data = request.GET.copy()
@@ -68,8 +84,10 @@ class FilteredListView(TemplateView):
     def get_context_data(self, **kwargs):
         q = self.filterset.form.cleaned_data.get("q") or ""
         rows = [Row(version, q) for version in self.page.object_list]
+        choices = filter_choices(get_language(), skip=set(self.fixed_filters()))
         query = self.request.GET
         return super().get_context_data(
+            feeds=self.feed_links(),
             fixed=self.fixed_filters(),
             person_values=query.getlist("person"),
             topic_values=query.getlist("topic"),
@@ -79,8 +97,8 @@ class FilteredListView(TemplateView):
             page_obj=self.page,
             rows=rows,
             q=q,
-            unknown=self.filterset.unknown,
-            choices=filter_choices(get_language()),
+            unknown=self.filterset.unknown(choices),
+            choices=choices,
             active=active_filters(self.request.GET, self.fixed_filters()),
             **kwargs,
         )
@@ -116,18 +134,22 @@ class Row:
         self.snippet = search.snippet(version.body, q) if q else ""
 
 
-def filter_choices(language):
-    """People, topics and countries that public versions in `language` reference."""
+def filter_choices(language, skip=frozenset()):
+    """People, topics and countries that public versions in `language` reference, except
+    the parameters in `skip` (fixed by the page, so not offered)."""
     statements = public_versions(language).values("statement_id")
-    people = Person.objects.filter(participations__statement_id__in=statements).distinct().order_by("sort_name")
-    topics = Topic.objects.filter(statements__id__in=statements).distinct().order_by("name")
-    countries = Country.objects.filter(statements__id__in=statements).distinct().order_by("name")
-    return {
-        "person": [(p.slug, p.name_in(language)) for p in people.only("slug", "name", "names")],
-        "topic": [(t.slug, t.name_in(language)) for t in topics.only("slug", "name", "names")],
-        "country": [(c.code, c.name_in(language)) for c in countries.only("code", "name", "names")],
-        "kind": list(Statement.Kind.choices),
+    sources = {
+        "person": (Person.objects.filter(participations__statement_id__in=statements), "sort_name", "slug"),
+        "topic": (Topic.objects.filter(statements__id__in=statements), "name", "slug"),
+        "country": (Country.objects.filter(statements__id__in=statements), "name", "code"),
     }
+    choices = {"kind": list(Statement.Kind.choices)}
+    for name, (queryset, order, key) in sources.items():
+        if name in skip:
+            continue
+        rows = queryset.distinct().order_by(order).only(key, "name", "names")
+        choices[name] = [(getattr(row, key), row.name_in(language)) for row in rows]
+    return choices
 
 
 def active_filters(query, fixed) -> list[dict]:
@@ -262,6 +284,7 @@ def _x_default(version, alternates):
 class PersonDetailView(FilteredListView):
     template_name = "statements/person_detail.html"
     allow_empty = False
+    feed_scope = "person"
 
     def fixed_filters(self):
         return {"person": [self.kwargs["slug"]]}
@@ -285,6 +308,7 @@ def _appointments():
 class TopicDetailView(FilteredListView):
     template_name = "statements/topic_detail.html"
     allow_empty = False
+    feed_scope = "topic"
 
     def fixed_filters(self):
         return {"topic": [self.kwargs["slug"]]}
@@ -299,6 +323,7 @@ class TopicDetailView(FilteredListView):
 class CountryDetailView(FilteredListView):
     template_name = "statements/country_detail.html"
     allow_empty = False
+    feed_scope = "country"
 
     def fixed_filters(self):
         return {"country": [self.kwargs["code"]]}

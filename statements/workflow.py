@@ -101,9 +101,11 @@ def _validated_save(translation: Translation, **kwargs):
         raise TransitionError(_("This statement already has a version in this language.")) from error
 
 
-def _changed_public_content(translation):
-    # Cache invalidation and WebSub pings listen to this; they run after commit.
-    transaction.on_commit(lambda: signals.public_content_changed.send(sender=Translation, translation=translation))
+def _changed_public_content(translation, reason: str):
+    # Cache generation, image files and WebSub pings listen to this, after commit.
+    transaction.on_commit(
+        lambda: signals.public_content_changed.send(sender=Translation, translation=translation, reason=reason)
+    )
 
 
 # Text ----------------------------------------------------------------------------
@@ -363,10 +365,12 @@ def _go_live(translation: Translation, revision: Revision, *, at, now, major: bo
         translation.public_updated_at = now
         translation.change_history = [*translation.change_history, {"at": now.isoformat(), "note": change_note}]
     _validated_save(translation)
-    if at <= now:
-        translation.announced_at = now
-        translation.save(update_fields=["announced_at"])
-        _changed_public_content(translation)
+    if at > now:
+        _changed_public_content(translation, "schedule")  # image files go in place now
+        return
+    translation.announced_at = now
+    translation.save(update_fields=["announced_at"])
+    _changed_public_content(translation, "publish" if first else ("correct_major" if major else "correct_minor"))
 
 
 @transaction.atomic
@@ -441,6 +445,7 @@ def unschedule(*, translation: Translation, actor, now=None) -> Translation:
         to_status=Status.IN_REVIEW,
         changes={"published_at": {"before": was.isoformat(), "after": None}},
     )
+    _changed_public_content(translation, "unschedule")
     return translation
 
 
@@ -517,7 +522,7 @@ def withdraw(*, translation: Translation, actor, explanation: str, now=None) -> 
         to_status=Status.WITHDRAWN,
         message=explanation,
     )
-    _changed_public_content(translation)
+    _changed_public_content(translation, "withdraw")
     return translation
 
 
@@ -563,7 +568,7 @@ def unpublish(
         message=explanation,
         changes={"reason": {"before": None, "after": reason}, "redirect_url": {"before": None, "after": redirect_url}},
     )
-    _changed_public_content(translation)
+    _changed_public_content(translation, "unpublish")
     return translation
 
 
@@ -582,7 +587,7 @@ def announce_due(*, now=None) -> list[Translation]:
         translation.announced_at = now
         translation.save(update_fields=["announced_at"])
         _audit(actor=None, translation=translation, action="went_live", now=now)
-        _changed_public_content(translation)
+        _changed_public_content(translation, "went_live")
     return due
 
 
@@ -640,7 +645,7 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
         )
         if live:
             for version in statement.translations.filter(status__in=Translation.PUBLIC_STATUSES):
-                _changed_public_content(version)
+                _changed_public_content(version, "metadata")
     return statement
 
 

@@ -1,0 +1,185 @@
+"""The IPTC ninjs 3.x API for news agencies: the public list (same FilterSet) and items.
+
+An item's `uri` is its version's UUID, which never changes; `altIds` carry the
+statement's content id (shared by its language versions) and citable reference.
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from . import languages
+from .filters import StatementFilter
+from .models import Participation, Translation
+from .paginator import IdPaginator
+
+PER_PAGE = 20
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def _versions():
+    participants = Participation.objects.select_related("person")
+    return (
+        Translation.objects.public()
+        .select_related("statement", "statement__featured_image")
+        .prefetch_related(
+            Prefetch("statement__participations", queryset=participants),
+            "statement__topics",
+            "statement__countries",
+            "statement__featured_image__renditions",
+        )
+    )
+
+
+def statement_list(request):
+    data = request.GET.copy()
+    page = data.pop("page", ["1"])[-1]
+    language = data.pop("language", [""])[-1]
+    if not page.isdigit() or int(page) < 1:
+        return _error(_("The page number must be a whole number from 1."))
+    if language and language not in languages.enabled_codes():
+        return _error(_("language must be one of %(codes)s.") % {"codes": ", ".join(languages.enabled_codes())})
+    base = Translation.objects.public()
+    if language:
+        base = base.in_language(language)
+    filterset = StatementFilter(data, base, language=language or languages.default_language(), request=request)
+    if not filterset.is_valid():
+        from .views import _errors
+
+        return _error(" ".join(_errors(filterset.form)))
+    ordered = filterset.qs.order_by("-public_updated_at", "-pk")
+    paginator = IdPaginator(ordered, PER_PAGE, load=lambda ids: _versions().filter(pk__in=ids))
+    if int(page) > max(paginator.num_pages, 1):
+        raise Http404
+    current = paginator.page(int(page))
+    body = {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "next": _page_url(request, current.next_page_number()) if current.has_next() else None,
+        "previous": _page_url(request, current.previous_page_number()) if current.has_previous() else None,
+        "items": [ninjs(version, request) for version in current.object_list],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False}, content_type=CONTENT_TYPE)
+
+
+def statement_detail(request, uuid):
+    version = get_object_or_404(_versions(), uuid=uuid)
+    return JsonResponse(ninjs(version, request), json_dumps_params={"ensure_ascii": False}, content_type=CONTENT_TYPE)
+
+
+def _page_url(request, number):
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def _error(message):
+    return JsonResponse({"error": message}, status=400, content_type=CONTENT_TYPE)
+
+
+def ninjs(version, request) -> dict:
+    """One version as an IPTC ninjs 3.x news item."""
+    statement = version.statement
+    language = version.language
+    absolute = request.build_absolute_uri
+    office = str(settings.PRESSOFFICE_OFFICE_NAME)
+    text = strip_tags(version.body_html)
+    item = {
+        "uri": f"urn:uuid:{version.uuid}",
+        "type": "text",
+        "profile": "pressoffice-statement",
+        "version": str(version.live_revision.number) if version.live_revision_id else "1",
+        "firstCreated": version.first_published_at.isoformat(),
+        "versionCreated": version.public_updated_at.isoformat(),
+        "pubStatus": "canceled" if version.status == Translation.Status.WITHDRAWN else "usable",
+        "language": language,
+        "title": version.title,
+        "headlines": [{"role": "main", "value": version.title}],
+        "descriptions": [{"role": "summary", "value": version.standfirst}] if version.standfirst else [],
+        "bodies": [
+            {
+                "role": "main",
+                "contentType": "text/html",
+                "value": version.body_html,
+                "charCount": len(text),
+                "wordCount": len(text.split()),
+            }
+        ],
+        "by": office,
+        "copyrightHolder": office,
+        "located": statement.location,
+        "subjects": [
+            {
+                "name": topic.name_in(language),
+                "rel": "about",
+                "literal": topic.slug,
+                "uri": absolute(reverse("statements:topic", args=[topic.slug])),
+            }
+            for topic in statement.topics.all()
+        ],
+        "people": [
+            {
+                "name": p.person.name_in(language),
+                "rel": p.part,
+                "literal": p.person.slug,
+                "uri": absolute(reverse("statements:person", args=[p.person.slug])),
+            }
+            for p in statement.participations.all()
+        ],
+        "places": [
+            {
+                "name": country.name_in(language),
+                "rel": "about",
+                "literal": country.code,
+                "uri": f"http://cvx.iptc.org/iso3166-1a2/{country.code.lower()}",
+            }
+            for country in statement.countries.all()
+        ],
+        "renditions": [{"name": "html", "href": absolute(version.get_absolute_url()), "contentType": "text/html"}],
+        "altIds": [
+            {"role": "content_id", "value": str(statement.content_id)},
+            {"role": "reference", "value": statement.reference},
+        ],
+        "genres": [{"name": statement.get_kind_display(), "literal": statement.kind}],
+    }
+    if version.status == Translation.Status.WITHDRAWN:
+        item["edNote"] = version.withdrawal_explanation
+    picture = _picture(statement.featured_image, language, absolute)
+    if picture:
+        item["associations"] = [picture]
+    if not statement.location:
+        del item["located"]
+    return item
+
+
+def _picture(image, language, absolute):
+    if image is None:
+        return None
+    renditions = image.public_renditions()
+    if not renditions:
+        return None
+    return {
+        "name": "featured-image",
+        "rel": "featured",
+        "uri": f"urn:pressoffice:image:{image.public_token}",
+        "type": "picture",
+        "descriptions": [{"role": "alt", "value": image.alt_text_in(language)}],
+        "headlines": [{"value": image.caption}] if image.caption else [],
+        "by": image.credit,
+        "renditions": [
+            {
+                "name": spec,
+                "href": absolute(rendition.public_url),
+                "contentType": rendition.content_type,
+                "width": rendition.width,
+                "height": rendition.height,
+                "sizeInBytes": rendition.size,
+            }
+            for spec, rendition in sorted(renditions.items())
+        ],
+    }

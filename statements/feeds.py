@@ -1,0 +1,373 @@
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 for every list: the list's FilterSet, newest
+public change first.
+
+Built on django.contrib.syndication; the generators below add what Django's leave out:
+categories with a domain/scheme, full HTML content, Media RSS for the featured image,
+WebSub hub links, and in Atom the `updated` and `author` of every entry.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .filters import StatementFilter
+from .models import Country, Participation, Person, Statement, Topic
+from .views import public_versions
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def hub_url() -> str:
+    return settings.PRESSOFFICE_WEBSUB_HUB_URL
+
+
+class RssFeed(Rss201rev2Feed):
+    content_type = "application/rss+xml; charset=utf-8"
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:media": MEDIA_NS,
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # includes atom:link rel="self"
+        if hub_url():
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": hub_url()})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for category in item["detailed_categories"]:
+            handler.addQuickElement("category", category["label"], {"domain": category["scheme"]})
+        handler.addQuickElement("content:encoded", item["content_html"])
+        _media(handler, item)
+
+
+class AtomFeed(Atom1Feed):
+    content_type = "application/atom+xml; charset=utf-8"
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # includes link rel="self"
+        if hub_url():
+            handler.addQuickElement("link", "", {"rel": "hub", "href": hub_url()})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        for category in item["detailed_categories"]:
+            handler.addQuickElement(
+                "category", "", {"term": category["term"], "scheme": category["scheme"], "label": category["label"]}
+            )
+        _media(handler, item)
+
+
+def _media(handler, item):
+    media = item.get("media")
+    if not media:
+        return
+    handler.startElement(
+        "media:content",
+        {
+            "url": media["url"],
+            "type": media["type"],
+            "medium": "image",
+            "width": str(media["width"]),
+            "height": str(media["height"]),
+            "fileSize": str(media["size"]),
+        },
+    )
+    handler.addQuickElement("media:description", media["alt"], {"type": "plain"})
+    if media["credit"]:
+        handler.addQuickElement("media:credit", media["credit"])
+    handler.endElement("media:content")
+
+
+class JsonFeed(SyndicationFeed):
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+
+    content_type = "application/feed+json; charset=utf-8"
+
+    def write(self, outfile, encoding):
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.feed["title"],
+            "home_page_url": self.feed["link"],
+            "feed_url": self.feed["feed_url"],
+            "description": self.feed["description"],
+            "language": self.feed["language"],
+            "authors": [{"name": self.feed["author_name"]}],
+            "items": [self._item(item) for item in self.items],
+        }
+        if hub_url():
+            feed["hubs"] = [{"type": "WebSub", "url": hub_url()}]
+        outfile.write(json.dumps(feed, ensure_ascii=False, indent=1))
+
+    def _item(self, item):
+        entry = {
+            "id": item["unique_id"],
+            "url": item["link"],
+            "title": item["title"],
+            "summary": item["description"],
+            "content_html": item["content_html"],
+            "date_published": rfc3339_date(item["pubdate"]),
+            "date_modified": rfc3339_date(item["updateddate"]),
+            "authors": [{"name": item["author_name"]}],
+            "tags": [category["label"] for category in item["detailed_categories"]],
+            "language": item["language"],
+            "_press_office": item["extension"],
+        }
+        if item.get("media"):
+            entry["image"] = item["media"]["url"]
+        return entry
+
+
+class StatementFeed(Feed):
+    """A feed of the list that the URL and the query parameters describe."""
+
+    feed_type = RssFeed
+    item_guid_is_permalink = False
+    scope = None  # "person", "topic" or "country" for the feeds beside those pages
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        self.language = get_language()  # Django's Feed puts this in the feed's language
+        data = request.GET.copy()
+        if self.scope:
+            data.setlist(self.scope, [kwargs["value"]])
+        data.pop("page", None)
+        limit = data.pop("limit", [str(DEFAULT_LIMIT)])[-1]
+        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+            return _bad_request(_("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT})
+        self.limit = int(limit)
+        self.filterset = StatementFilter(data, public_versions(), language=self.language, request=request)
+        if not self.filterset.is_valid():
+            return _bad_request(" ".join(_messages(self.filterset.form)))
+        response = super().__call__(request, *args, **kwargs)
+        links = [f'<{request.build_absolute_uri()}>; rel="self"']
+        if hub_url():
+            links.insert(0, f'<{hub_url()}>; rel="hub"')
+        response["Link"] = ", ".join(links)
+        return response
+
+    def get_object(self, request, *args, **kwargs):
+        return self.filterset
+
+    def items(self, filterset):
+        participants = Participation.objects.select_related("person").only(
+            "statement_id", "position", "part", "person__name", "person__names", "person__slug"
+        )
+        return (
+            filterset.qs.order_by("-public_updated_at", "-pk")
+            .select_related("statement", "statement__featured_image")
+            .prefetch_related(
+                Prefetch("statement__participations", queryset=participants),
+                "statement__topics",
+                "statement__countries",
+                "statement__featured_image__renditions",
+            )[: self.limit]
+        )
+
+    # The feed
+
+    def title(self, filterset):
+        return describe(filterset, self.language)
+
+    def link(self, filterset):
+        query = self.request.GET.copy()
+        for name in ("limit", "page"):
+            query.pop(name, None)
+        if self.scope:
+            path = reverse(f"statements:{self.scope}", args=[filterset.form.cleaned_data[self.scope][0]])
+        else:
+            path = reverse("statements:list")
+        encoded = query.urlencode()
+        return f"{path}?{encoded}" if encoded else path
+
+    def feed_url(self, filterset):
+        return self.request.build_absolute_uri()
+
+    def description(self, filterset):
+        return _("Statements published by %(office)s.") % {"office": settings.PRESSOFFICE_OFFICE_NAME}
+
+    def author_name(self):
+        return str(settings.PRESSOFFICE_OFFICE_NAME)
+
+    # Each item
+
+    def item_title(self, version):
+        if version.status == "withdrawn":
+            return _("[Withdrawn] %(title)s") % {"title": version.title}
+        return version.title
+
+    def item_description(self, version):
+        if version.status == "withdrawn":
+            return f"{_('Withdrawn')}: {version.withdrawal_explanation}\n\n{version.standfirst}".strip()
+        return version.standfirst
+
+    def item_link(self, version):
+        return version.get_absolute_url()
+
+    def item_guid(self, version):
+        return f"urn:uuid:{version.uuid}"
+
+    def item_pubdate(self, version):
+        return version.first_published_at
+
+    def item_updateddate(self, version):
+        return version.public_updated_at
+
+    def item_author_name(self, version):
+        return str(settings.PRESSOFFICE_OFFICE_NAME)
+
+    def item_enclosures(self, version):
+        media = self._media(version)
+        if not media:
+            return []
+        return [Enclosure(media["url"], str(media["size"]), media["type"])]
+
+    def item_extra_kwargs(self, version):
+        return {
+            "content_html": self._content(version),
+            "detailed_categories": self._categories(version),
+            "media": self._media(version),
+            "language": version.language,
+            "extension": {
+                "reference": version.statement.reference,
+                "content_id": str(version.statement.content_id),
+                "kind": version.statement.kind,
+                "meeting_date": version.occurred_on.isoformat(),
+                "withdrawn": version.status == "withdrawn",
+            },
+        }
+
+    def _content(self, version):
+        if version.status != "withdrawn":
+            return version.body_html
+        from django.utils.html import escape
+
+        notice = escape(version.withdrawal_explanation)
+        return f"<p><strong>{escape(_('Withdrawn'))}:</strong> {notice}</p>\n{version.body_html}"
+
+    def _categories(self, version):
+        absolute = self.request.build_absolute_uri
+        statement = version.statement
+        found = []
+        for topic in statement.topics.all():
+            url = absolute(reverse("statements:topic", args=[topic.slug]))
+            found.append({"term": topic.slug, "label": topic.name_in(version.language), "scheme": url})
+        for participation in statement.participations.all():
+            person = participation.person
+            url = absolute(reverse("statements:person", args=[person.slug]))
+            found.append({"term": person.slug, "label": person.name_in(version.language), "scheme": url})
+        for country in statement.countries.all():
+            url = absolute(reverse("statements:country", args=[country.code]))
+            found.append({"term": country.code, "label": country.name_in(version.language), "scheme": url})
+        return found
+
+    def _media(self, version):
+        image = version.statement.featured_image
+        if image is None:
+            return None
+        rendition = image.public_renditions().get("w1024-jpeg") or image.public_renditions().get("w640-jpeg")
+        if rendition is None:
+            return None
+        return {
+            "url": self.request.build_absolute_uri(rendition.public_url),
+            "type": rendition.content_type,
+            "size": rendition.size,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": image.alt_text_in(version.language),
+            "credit": image.credit,
+        }
+
+
+def describe(filterset, language) -> str:
+    """The feed's title from its filters: "Statements with X about Y in Z"."""
+    data = filterset.form.cleaned_data
+    parts = [_("Statements")]
+    names = _public_names(data, language)
+    if names["person"]:
+        parts.append(_("with %(names)s") % {"names": _join(names["person"])})
+    if names["topic"]:
+        parts.append(_("about %(names)s") % {"names": _join(names["topic"])})
+    if names["country"]:
+        parts.append(_("concerning %(names)s") % {"names": _join(names["country"])})
+    if data.get("kind"):
+        kinds = dict(Statement.Kind.choices)
+        parts.append(f"({_join([str(kinds.get(kind, kind)) for kind in data['kind']])})")
+    if data.get("q"):
+        parts.append(_("matching “%(q)s”") % {"q": data["q"]})
+    return " ".join(parts)
+
+
+def _public_names(data, language):
+    """Names of the filter values that public versions reference; others stay as given,
+    so a feed's title never reveals a name that is not public."""
+    statements = public_versions(language).values("statement_id")
+    models = {
+        "person": (Person, "slug", "participations__statement_id__in"),
+        "topic": (Topic, "slug", "statements__id__in"),
+        "country": (Country, "code", "statements__id__in"),
+    }
+    found = {}
+    for name, (model, key, relation) in models.items():
+        values = [v.upper() for v in data.get(name) or []] if name == "country" else data.get(name) or []
+        if not values:
+            found[name] = []
+            continue
+        known = {
+            getattr(obj, key): obj.name_in(language)
+            for obj in model.objects.filter(**{f"{key}__in": values, relation: statements}).distinct()
+        }
+        found[name] = [known.get(value, value) for value in values]
+    return found
+
+
+def _join(names):
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _messages(form):
+    from .views import _errors
+
+    return _errors(form)
+
+
+def _bad_request(message):
+    return HttpResponse(message + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+class StatementAtomFeed(StatementFeed):
+    feed_type = AtomFeed
+
+
+class StatementJsonFeed(StatementFeed):
+    feed_type = JsonFeed
+
+
+FORMATS = {"rss": StatementFeed, "atom": StatementAtomFeed, "json": StatementJsonFeed}
+
+
+def feed_view(fmt, scope=None):
+    """A view building a new feed object per request (the object keeps request state)."""
+    feed_class = type(FORMATS[fmt].__name__, (FORMATS[fmt],), {"scope": scope})
+
+    def view(request, *args, **kwargs):
+        return feed_class()(request, *args, **kwargs)
+
+    return view

@@ -1,0 +1,128 @@
+"""Conditional GET for public pages, feeds and the API, decided before rendering.
+
+A *content generation* (a timestamp in the shared cache) moves whenever public content
+changes (sent after commit by workflow.py and by edits to people, topics, countries and
+images). A version scheduled for later changes public content without anyone acting, so
+the validators also include the newest `published_at` that has passed. Both come from
+the cache and one indexed query; the same query gives the next scheduled time, which
+caps how long a response may be cached.
+"""
+
+import datetime
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from .querysets import PUBLIC_STATUSES
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pressoffice:content-generation"
+MAX_AGE = 60  # seconds browsers and CDNs may reuse a public response
+STALE_WHILE_REVALIDATE = 30
+
+
+def generation() -> int | None:
+    """The current content generation, or None when the cache cannot be reached."""
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            cache.add(GENERATION_KEY, time.time_ns(), None)
+            value = cache.get(GENERATION_KEY)
+        return value
+    except Exception:  # a cache outage costs conditional GET, never a page
+        logger.warning("Content generation unavailable: cache unreachable", exc_info=True)
+        return None
+
+
+def bump(**kwargs):
+    """Public content changed: every validator and cache key moves on."""
+    try:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+    except Exception:
+        logger.warning("Could not bump the content generation", exc_info=True)
+
+
+def bump_after_commit(**kwargs):
+    transaction.on_commit(bump)
+
+
+@dataclass(frozen=True)
+class State:
+    etag: str | None
+    last_modified: datetime.datetime | None
+    max_age: int
+
+
+def _publication_times(now):
+    from .models import Translation
+
+    return Translation.objects.filter(status__in=PUBLIC_STATUSES).aggregate(
+        last=Max("published_at", filter=Q(published_at__lte=now)),
+        next=Min("published_at", filter=Q(published_at__gt=now)),
+    )
+
+
+def state(request) -> State:
+    """Validators for this request: one cache read and one aggregate query."""
+    if hasattr(request, "_freshness"):
+        return request._freshness
+    now = timezone.now()
+    times = _publication_times(now)
+    current = generation()
+    max_age = MAX_AGE
+    if times["next"] is not None:
+        max_age = max(0, min(max_age, int((times["next"] - now).total_seconds())))
+    if current is None:
+        result = State(None, None, 0)
+    else:
+        changed = datetime.datetime.fromtimestamp(current / 1e9, tz=datetime.UTC)
+        last = max(filter(None, [times["last"], changed]))
+        digest = hashlib.sha256(f"{current}|{times['last']}|{request.get_full_path()}".encode()).hexdigest()
+        result = State(f'"{digest[:32]}"', last, max_age)
+    request._freshness = result
+    return result
+
+
+def conditional(view):
+    """Answer 304 before rendering when the reader's copy is current; otherwise add
+    ETag, Last-Modified and a Cache-Control a CDN can use."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        current = state(request)
+        last_modified = int(current.last_modified.timestamp()) if current.last_modified else None
+        if current.etag:
+            response = get_conditional_response(request, etag=current.etag, last_modified=last_modified)
+            if response is not None:
+                return _cache_headers(response, current)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and current.etag:
+            response["ETag"] = current.etag
+            response["Last-Modified"] = http_date(last_modified)
+        if response.status_code in (200, 301, 404, 410):
+            _cache_headers(response, current)
+        return response
+
+    return wrapped
+
+
+def _cache_headers(response, current: State):
+    if current.max_age:
+        patch_cache_control(
+            response, public=True, max_age=current.max_age, stale_while_revalidate=STALE_WHILE_REVALIDATE
+        )
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
