@@ -25,7 +25,7 @@ def _versions():
     participants = Participation.objects.select_related("person")
     return (
         Translation.objects.public()
-        .select_related("statement", "statement__featured_image")
+        .select_related("statement", "statement__featured_image", "live_revision")
         .prefetch_related(
             Prefetch("statement__participations", queryset=participants),
             "statement__topics",

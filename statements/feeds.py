@@ -49,6 +49,8 @@ class RssFeed(Rss201rev2Feed):
         for category in item["detailed_categories"]:
             handler.addQuickElement("category", category["label"], {"domain": category["scheme"]})
         handler.addQuickElement("content:encoded", item["content_html"])
+        # RSS has no per-item update time; Atom's element says when a major change came.
+        handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
         _media(handler, item)
 
 

@@ -103,7 +103,8 @@ def conditional(view):
             return view(request, *args, **kwargs)
         current = state(request)
         last_modified = int(current.last_modified.timestamp()) if current.last_modified else None
-        if current.etag:
+        # "If-None-Match: *" asks whether the resource exists at all: only the view knows.
+        if current.etag and "*" not in request.headers.get("If-None-Match", ""):
             response = get_conditional_response(request, etag=current.etag, last_modified=last_modified)
             if response is not None:
                 return _cache_headers(response, current)
