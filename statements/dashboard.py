@@ -42,6 +42,13 @@ def sections(user, now=None) -> list[dict]:
                 "empty": _("No force-published versions await approval."),
             },
         ]
+    found.append(
+        {
+            "title": _("Outdated translations"),
+            "rows": versions.outdated().order_by("-statement__occurred_on"),
+            "empty": _("Every translation follows the newest major version of its original."),
+        }
+    )
     found += [
         {
             "title": _("Scheduled"),

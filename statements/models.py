@@ -471,6 +471,10 @@ class Revision(models.Model):
     created_at = models.DateTimeField()
     change_note = models.TextField(blank=True)
     is_major = models.BooleanField(default=False)
+    # Set when this revision became the live text; `published_major` records the
+    # publisher's decision (a major change makes translations of it outdated).
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_major = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("revision")

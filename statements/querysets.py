@@ -1,7 +1,7 @@
 """Which rows: every rule about which statements a reader or an editor sees lives here."""
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 PUBLIC_STATUSES = ("published", "withdrawn")
@@ -26,6 +26,30 @@ class TranslationQuerySet(models.QuerySet):
     def unpublished(self):
         """Versions taken off the site after being public: they answer 410 or 301."""
         return self.filter(status="unpublished", first_published_at__isnull=False)
+
+    def with_outdated(self):
+        """Annotate `is_outdated`: a major revision of the original was published after
+        the revision this translation was made from. Originals are never outdated."""
+        from .models import Revision
+
+        newer_major = Revision.objects.filter(
+            translation__statement=OuterRef("statement"),
+            translation__language=OuterRef("statement__original_language"),
+            published_major=True,
+            published_at__isnull=False,
+            number__gt=OuterRef("source_revision__number"),
+        )
+        return self.annotate(
+            is_outdated=ExpressionWrapper(
+                Q(Exists(newer_major))
+                & Q(source_revision__isnull=False)
+                & ~Q(language=F("statement__original_language")),
+                output_field=BooleanField(),
+            )
+        )
+
+    def outdated(self):
+        return self.with_outdated().filter(is_outdated=True)
 
     def with_latest_author(self):
         """Annotate `latest_author_id`: who made the newest revision."""

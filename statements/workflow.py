@@ -365,6 +365,8 @@ def _go_live(translation: Translation, revision: Revision, *, at, now, major: bo
         translation.public_updated_at = now
         translation.change_history = [*translation.change_history, {"at": now.isoformat(), "note": change_note}]
     _validated_save(translation)
+    revision.published_at, revision.published_major = at, major
+    revision.save(update_fields=["published_at", "published_major"])
     if at > now:
         _changed_public_content(translation, "schedule")  # image files go in place now
         return
@@ -431,6 +433,7 @@ def unschedule(*, translation: Translation, actor, now=None) -> Translation:
     if not translation.is_scheduled(now):
         raise TransitionError(_("Only a version scheduled for the future can be unscheduled."))
     was = translation.published_at
+    Revision.objects.filter(pk=translation.live_revision_id).update(published_at=None, published_major=False)
     translation.status = Status.IN_REVIEW
     translation.submitted_revision = translation.live_revision
     translation.published_at = translation.first_published_at = translation.public_updated_at = None

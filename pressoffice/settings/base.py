@@ -205,5 +205,6 @@ PRESSOFFICE_ADMIN_PATH = os.environ.get("PRESSOFFICE_ADMIN_PATH", "admin/").stri
 PRESSOFFICE_WEBSUB_HUB_URL = os.environ.get("PRESSOFFICE_WEBSUB_HUB_URL", "")
 # The public address of the site, for addresses made outside a request (WebSub topics).
 PRESSOFFICE_SITE_URL = os.environ.get("PRESSOFFICE_SITE_URL", "http://127.0.0.1:8000")
+PRESSOFFICE_XLIFF_MAX_BYTES = int(os.environ.get("PRESSOFFICE_XLIFF_MAX_BYTES", 2 * 1000 * 1000))
 PRESSOFFICE_IMAGE_MAX_BYTES = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_BYTES", 20 * 1000 * 1000))
 PRESSOFFICE_IMAGE_MAX_PIXELS = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_PIXELS", 50 * 1000 * 1000))

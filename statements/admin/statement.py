@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -165,6 +166,8 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     change_form_template = "admin/statements/translation/change_form.html"
+    change_list_template = "admin/statements/translation/change_list.html"
+    actions = ["export_xliff"]
     status_fields = [
         "status",
         "publication",
@@ -206,6 +209,11 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
         if obj is None or not allowed:
             return allowed
         return roles.may_edit_language(request.user, obj.language)
+
+    @admin.action(description=_("Export the selected translations as XLIFF (zip)"))
+    def export_xliff(self, request, queryset):
+        query = "&".join(f"id={pk}" for pk in queryset.values_list("pk", flat=True)[:500])
+        return HttpResponseRedirect(f"{reverse('admin:statements_translation_xliff_many')}?{query}")
 
     @admin.display(description=_("statement"), ordering="statement__reference")
     def statement_reference(self, obj):

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from .. import presence, previews, workflow
 from ..revisions import diff_revisions
 from .transitions import ACTIONS, make_form
+from .translator import TranslatorViews
 
 
-class TranslationViews:
+class TranslationViews(TranslatorViews):
     """Mixed into TranslationAdmin."""
 
     def get_urls(self):
@@ -38,6 +39,15 @@ class TranslationViews:
                 "<path:object_id>/revisions/<int:number>/restore/",
                 wrap(self.restore_view),
                 name="statements_translation_restore",
+            ),
+            path("matrix/", wrap(self.matrix_view), name="statements_translation_matrix"),
+            path("xliff/", wrap(self.xliff_export_many_view), name="statements_translation_xliff_many"),
+            path("<path:object_id>/translate/", wrap(self.translate_view), name="statements_translation_translate"),
+            path("<path:object_id>/xliff/", wrap(self.xliff_export_view), name="statements_translation_xliff"),
+            path(
+                "<path:object_id>/xliff/import/",
+                wrap(self.xliff_import_view),
+                name="statements_translation_xliff_import",
             ),
             path("<path:object_id>/preview/", wrap(self.preview_view), name="statements_translation_preview"),
             path(

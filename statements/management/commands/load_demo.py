@@ -165,7 +165,11 @@ class Command(BaseCommand):
             version.published_at = version.first_published_at = version.public_updated_at = published_at
         version.save()
         revision = Revision.objects.create(
-            translation=version, number=1, created_at=published_at or statement.created_at, **texts
+            translation=version,
+            number=1,
+            created_at=published_at or statement.created_at,
+            published_at=published_at if status == PUBLISHED else None,
+            **texts,
         )
         version.live_revision = revision if status == PUBLISHED else None
         version.source_revision = source
