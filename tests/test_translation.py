@@ -1,0 +1,382 @@
+"""Translating: outdated detection, the side-by-side editor, the status matrix, XLIFF."""
+
+import io
+import zipfile
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from statements import translating, workflow, xliff
+from statements.models import AuditEntry, Revision, Translation
+
+from .factories import make_person, make_staff, make_statement, make_version
+
+pytestmark = pytest.mark.django_db
+
+ORIGINAL_BODY = "First paragraph.\n\nSecond *paragraph*.\n\nThird paragraph."
+
+
+@pytest.fixture
+def cast(db):
+    return {
+        "editor": make_staff("Editor", "editor"),
+        "publisher": make_staff("Publisher", "publisher"),
+        "translator": make_staff("Translator", "translator", languages=["fa"]),
+        "arabic": make_staff("Translator", "arabic", languages=["ar"]),
+    }
+
+
+def publish(version, cast, **kwargs):
+    workflow.submit_for_review(translation=version, actor=cast["editor"])
+    return workflow.publish(translation=version, actor=cast["publisher"], **kwargs)
+
+
+def change_original(original, cast, body, *, major, note="Changed."):
+    latest = original.latest_revision()
+    workflow.save_draft(
+        translation=original, actor=cast["editor"], title=latest.title, standfirst=latest.standfirst, body=body,
+        base_revision=latest.number, is_major=major, change_note=note if major else "",
+    )  # fmt: skip
+    return publish(original, cast)
+
+
+@pytest.fixture
+def pair(cast):
+    statement = make_statement(participants=[make_person()])
+    original = publish(make_version(statement, title="Talks", body=ORIGINAL_BODY, actor=cast["editor"]), cast)
+    persian = workflow.start_translation(source=original, language="fa", actor=cast["translator"])
+    return original, persian
+
+
+def is_outdated(version):
+    return Translation.objects.outdated().filter(pk=version.pk).exists()
+
+
+# Outdated detection --------------------------------------------------------------------
+
+
+def test_a_fresh_translation_is_current(pair):
+    original, persian = pair
+    assert not is_outdated(persian) and not is_outdated(original)
+
+
+def test_major_change_of_the_original_makes_it_outdated(cast, pair):
+    original, persian = pair
+    change_original(original, cast, ORIGINAL_BODY.replace("Second", "Changed second"), major=True)
+    assert is_outdated(persian) and not is_outdated(original)
+    assert translating.align(persian).changed == {1}
+
+
+def test_minor_change_does_not(cast, pair):
+    original, persian = pair
+    change_original(original, cast, ORIGINAL_BODY.replace("Third", "Thrid"), major=False)
+    assert not is_outdated(persian)
+
+
+def test_unpublished_major_change_does_not(cast, pair):
+    original, persian = pair
+    latest = original.latest_revision()
+    workflow.save_draft(
+        translation=original, actor=cast["editor"], title="Talks", standfirst="", body="Rewritten.",
+        base_revision=latest.number, is_major=True, change_note="Pending.",
+    )  # fmt: skip
+    assert not is_outdated(persian)
+
+
+def test_highlighted_paragraphs_are_the_changed_ones(cast, pair):
+    original, persian = pair
+    body = "First paragraph.\n\nSecond *paragraph*.\n\nA new third.\n\nAnd a fourth."
+    change_original(original, cast, body, major=True)
+    alignment = translating.align(persian)
+    assert alignment.changed == {2, 3}
+    rows = list(alignment.rows())
+    assert [row["changed"] for row in rows] == [False, False, True, True]
+    assert rows[1]["source"] == "Second *paragraph*."
+
+
+def test_mark_current_clears_outdated(cast, pair):
+    original, persian = pair
+    change_original(original, cast, "Entirely new.", major=True)
+    workflow.mark_translation_current(translation=persian, actor=cast["translator"])
+    assert not is_outdated(persian)
+
+
+# Side by side ----------------------------------------------------------------------------
+
+
+def side_url(version):
+    return reverse("admin:statements_translation_translate", args=[version.pk])
+
+
+def side_post(version, *, base, title="ترجمه", paragraphs=("یک", "دو", "سه"), **extra):
+    data = {"title": title, "standfirst": "", "base_revision": str(base), **extra}
+    data.update({f"p{i}": text for i, text in enumerate(paragraphs)})
+    return data
+
+
+def test_side_by_side_shows_both_languages_aligned(client, cast, pair):
+    original, persian = pair
+    client.force_login(cast["translator"])
+    page = BeautifulSoup(client.get(side_url(persian)).content, "html.parser")
+    rows = page.select("table.pairs tbody tr")
+    assert len(rows) == 2 + 3  # title, standfirst, three paragraphs
+    source_cell = rows[3].find("td")
+    assert source_cell["lang"] == "en" and source_cell["dir"] == "ltr" and "Second *paragraph*." in source_cell.text
+    target = page.find("textarea", {"name": "p1"})
+    assert target["lang"] == "fa" and target["dir"] == "rtl"
+
+
+def test_side_by_side_saves_through_the_workflow(client, cast, pair):
+    _original, persian = pair
+    client.force_login(cast["translator"])
+    response = client.post(side_url(persian), side_post(persian, base=1, submit="1"))
+    assert response.status_code == 302
+    persian.refresh_from_db()
+    assert persian.body == "یک\n\nدو\n\nسه" and persian.status == "in_review"
+    assert persian.latest_revision().author == cast["translator"]
+
+
+def test_side_by_side_refuses_other_languages(client, cast, pair):
+    _original, persian = pair
+    client.force_login(cast["arabic"])
+    assert client.get(side_url(persian)).status_code == 200  # may read
+    response = client.post(side_url(persian), side_post(persian, base=1))
+    assert response.status_code == 403
+    assert persian.revisions.count() == 1
+
+
+def test_side_by_side_conflict_keeps_my_text(client, cast, pair):
+    _original, persian = pair
+    workflow.save_draft(
+        translation=persian, actor=cast["editor"], title="Editor's", standfirst="", body="Their words", base_revision=1
+    )
+    client.force_login(cast["translator"])
+    response = client.post(side_url(persian), side_post(persian, base=1, paragraphs=("My words",)))
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("textarea", {"name": "p0"}).text.strip() == "My words"
+    assert "Their words" in page.select_one(".conflict").text
+    assert page.find("input", {"name": "base_revision"})["value"] == "2"
+    assert persian.revisions.count() == 2
+
+
+def test_side_by_side_marks_changed_paragraphs(client, cast, pair):
+    original, persian = pair
+    change_original(original, cast, ORIGINAL_BODY.replace("Third", "New third"), major=True)
+    client.force_login(cast["translator"])
+    page = BeautifulSoup(client.get(side_url(persian)).content, "html.parser")
+    changed = page.select("table.pairs tr.changed")
+    assert len(changed) == 1 and "New third" in changed[0].text
+
+
+# Status matrix --------------------------------------------------------------------------
+
+
+def matrix(client, **params):
+    response = client.get(reverse("admin:statements_translation_matrix"), params)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    return {
+        row.find("th").find("a").text: [cell.get_text(" ", strip=True).split(" ")[0] for cell in row.find_all("td")]
+        for row in page.select("table.matrix tbody tr")
+        if row.find("th")
+    }
+
+
+def test_matrix_cells(client, cast, pair):
+    original, persian = pair
+    change_original(original, cast, "New.", major=True)
+    client.force_login(cast["translator"])
+    rows = matrix(client)
+    assert rows[original.statement.reference] == ["published", "outdated", "missing", "missing"]
+    assert list(matrix(client, state="outdated", language="fa")) == [original.statement.reference]
+    assert matrix(client, state="missing", language="fa") == {}
+
+
+def test_matrix_query_count_constant(client, cast):
+    client.force_login(cast["editor"])
+
+    def grow(n):
+        for _ in range(n):
+            statement = make_statement(participants=[make_person()])
+            make_version(statement, actor=cast["editor"])
+            make_version(statement, language="fa", actor=cast["editor"])
+
+    grow(2)
+    client.get(reverse("admin:statements_translation_matrix"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("admin:statements_translation_matrix"))
+    grow(10)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("admin:statements_translation_matrix"))
+    assert len(small) == len(large)
+
+
+# XLIFF ----------------------------------------------------------------------------------
+
+
+HARD_TEXT = '«نقل‌قول» با *تأکید* و [پیوند](https://example.org) — "quotes" & <tags> ‏RTL‏'
+
+
+def export(client, version):
+    response = client.get(reverse("admin:statements_translation_xliff", args=[version.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/x-xliff+xml"
+    return response.content
+
+
+def upload(client, version, data: bytes):
+    url = reverse("admin:statements_translation_xliff_import", args=[version.pk])
+    return client.post(url, {"file": SimpleUploadedFile("t.xlf", data, content_type="application/x-xliff+xml")})
+
+
+def confirm(client, version, response):
+    payload = BeautifulSoup(response.content, "html.parser").find("input", {"name": "payload"})["value"]
+    url = reverse("admin:statements_translation_xliff_import", args=[version.pk])
+    return client.post(url, {"payload": payload})
+
+
+def test_xliff_round_trip_is_lossless(client, cast, pair):
+    _original, persian = pair
+    workflow.save_draft(
+        translation=persian, actor=cast["translator"], title="عنوان «ویژه»", standfirst="", body=f"{HARD_TEXT}\n\nدوم",
+        base_revision=1,
+    )  # fmt: skip
+    client.force_login(cast["translator"])
+    document = export(client, persian)
+    parsed = xliff.parse(document, persian)
+    assert parsed.errors == []
+    assert (parsed.title, parsed.body) == ("عنوان «ویژه»", f"{HARD_TEXT}\n\nدوم")
+    before = Revision.objects.count()
+    response = upload(client, persian, document)
+    assert response.status_code == 200
+    confirm(client, persian, response)
+    assert Revision.objects.count() == before  # an untouched round trip changes nothing
+
+
+def test_xliff_import_saves_a_new_revision_after_preview(client, cast, pair):
+    _original, persian = pair
+    client.force_login(cast["translator"])
+    document = (
+        export(client, persian)
+        .decode()
+        .replace('<target xml:lang="fa">Third paragraph.</target>', '<target xml:lang="fa">بند سوم</target>')
+    )
+    response = upload(client, persian, document.encode())
+    assert response.status_code == 200 and "بند سوم" in response.content.decode()
+    assert persian.revisions.count() == 1  # nothing saved before confirming
+    assert confirm(client, persian, response).status_code == 302
+    persian.refresh_from_db()
+    assert persian.body.endswith("بند سوم") and persian.revisions.count() == 2
+
+
+def _bad_cases(client, cast, pair):
+    original, persian = pair
+    client.force_login(cast["translator"])
+    good = export(client, persian).decode()
+    other = workflow.start_translation(
+        source=publish(make_version(make_statement(participants=[make_person()]), actor=cast["editor"]), cast),
+        language="fa",
+        actor=cast["translator"],
+    )
+    other_document = export(client, other).decode()
+    return good, other_document
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file>&lol2;</file></xliff>'
+)
+XXE = (
+    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file>&xxe;</file></xliff>'
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("wrong_statement", "another statement"),
+        ("wrong_language", "target language is “ar”"),
+        ("stale", "has changed since this file was exported"),
+        ("tampered_id", "Unknown segment id “p99”"),
+        ("malformed", "not well-formed"),
+        ("billion_laughs", "not well-formed, safe XML"),
+        ("xxe", "not well-formed, safe XML"),
+        ("not_xliff", "not an XLIFF 1.2 document"),
+        ("too_large", "larger than"),
+    ],
+)
+def test_bad_xliff_refused_with_nothing_saved(client, cast, pair, case, message, settings):
+    original, persian = pair
+    good, other_document = _bad_cases(client, cast, pair)
+    documents = {
+        "wrong_statement": other_document,
+        "wrong_language": good.replace('target-language="fa"', 'target-language="ar"'),
+        "stale": good,
+        "tampered_id": good.replace('id="p2"', 'id="p99"'),
+        "malformed": good[: len(good) // 2],
+        "billion_laughs": BILLION_LAUGHS,
+        "xxe": XXE,
+        "not_xliff": '<?xml version="1.0"?><html/>',
+        "too_large": good,
+    }
+    if case == "stale":
+        workflow.save_draft(
+            translation=persian, actor=cast["editor"], title="Newer", standfirst="", body="Newer", base_revision=1
+        )
+    if case == "too_large":
+        settings.PRESSOFFICE_XLIFF_MAX_BYTES = 100
+    before = (Revision.objects.count(), AuditEntry.objects.count(), Translation.objects.get(pk=persian.pk).body)
+    response = upload(client, persian, documents[case].encode())
+    assert response.status_code == 400
+    errors = BeautifulSoup(response.content, "html.parser").select_one(".errornote").text
+    assert message in errors
+    assert (
+        Revision.objects.count(),
+        AuditEntry.objects.count(),
+        Translation.objects.get(pk=persian.pk).body,
+    ) == before
+
+
+def test_xliff_import_refused_for_other_translators(client, cast, pair):
+    _original, persian = pair
+    client.force_login(cast["translator"])
+    document = export(client, persian)
+    client.force_login(cast["arabic"])
+    assert upload(client, persian, document).status_code == 403
+
+
+def test_altered_import_payload_refused(client, cast, pair):
+    _original, persian = pair
+    client.force_login(cast["translator"])
+    url = reverse("admin:statements_translation_xliff_import", args=[persian.pk])
+    response = client.post(url, {"payload": "forged"}, follow=True)
+    assert "expired or was altered" in response.content.decode()
+    assert persian.revisions.count() == 1
+
+
+def test_xliff_zip_for_a_selection(client, cast, pair):
+    original, persian = pair
+    arabic = workflow.start_translation(source=original, language="ar", actor=cast["editor"])
+    client.force_login(cast["editor"])
+    url = reverse("admin:statements_translation_xliff_many")
+    response = client.get(f"{url}?id={persian.pk}&id={arabic.pk}&id={original.pk}")
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    reference = original.statement.reference
+    assert sorted(names) == [f"{reference}-en-ar.xlf", f"{reference}-en-fa.xlf"]
+
+
+def test_dashboard_lists_outdated_translations(client, cast, pair):
+    original, persian = pair
+    change_original(original, cast, "New.", major=True)
+    client.force_login(cast["translator"])
+    page = BeautifulSoup(client.get(reverse("admin:index")).content, "html.parser")
+    section = next(
+        t for t in page.select(".dashboard-module table") if t.caption.text.strip() == "Outdated translations"
+    )
+    assert persian.title in section.text
