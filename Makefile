@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images
+.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,13 @@ clean:
 ## bench-images: rendition time per megapixel and memory per upload (bench/RESULTS.md)
 bench-images: $(VENV)/.installed
 	$(BIN)/python bench/images.py
+
+## messages: collect new interface strings into the .po files (needs GNU gettext), then compile them
+messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemessages -l fa -l ar -l fr --no-location --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compile_translations
+
+## check-messages: fail when a string in the code has no translation (needs GNU gettext)
+check-messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemessages -l fa -l ar -l fr --no-location --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/pytest -q tests/test_i18n.py

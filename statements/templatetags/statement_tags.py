@@ -3,10 +3,12 @@
 import json
 
 from django import template
-from django.utils.html import _json_script_escapes
+from django.template.defaultfilters import date as format_date
+from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from .. import languages
+from .. import dates, languages
 
 register = template.Library()
 
@@ -69,3 +71,19 @@ def selected(values, value):
 @register.filter
 def alt_in(image, language):
     return image.alt_text_in(language)
+
+
+@register.simple_tag
+def reader_date(value, fmt="DATE_FORMAT"):
+    """A <time> in the reader's language; on Persian pages with the Solar Hijri date too."""
+    if not value:
+        return ""
+    text = format_date(value, fmt)
+    if get_language() == "fa":
+        return format_html(
+            '<time datetime="{}">{}</time> <span class="solar-hijri">({})</span>',
+            value.isoformat(),
+            text,
+            dates.solar_hijri(value),
+        )
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)
