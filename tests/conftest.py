@@ -31,3 +31,14 @@ def media_storage(tmp_path):
     }
     with override_settings(STORAGES=storages):
         yield tmp_path
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (a request may leave another active)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
