@@ -377,6 +377,10 @@ class Statement(models.Model):
         related_name="featured_in",
     )
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    # Set by the importer: the hash of the imported text (re-importing it creates nothing)
+    # and what the importer found and wants checked. Internal, never shown publicly.
+    import_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_notes = models.TextField(_("import notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

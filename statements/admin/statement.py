@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -14,6 +14,7 @@ from .. import languages, roles, workflow
 from ..models import Participation, Revision, Statement, Translation
 from .filters import LanguageListFilter, OriginalLanguageListFilter
 from .forms import StatementAddForm, StatementForm, TranslationForm
+from .importing import ImportViews
 from .views import TranslationViews
 
 
@@ -38,7 +39,7 @@ class TranslationInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(ImportViews, admin.ModelAdmin):
     form = StatementForm
     add_form = StatementAddForm
     list_display = ["reference", "original_title", "kind", "occurred_on", "versions", "is_featured"]
@@ -47,10 +48,15 @@ class StatementAdmin(admin.ModelAdmin):
     search_fields = ["=reference", "translations__title", "location"]
     date_hierarchy = "occurred_on"
     autocomplete_fields = ["topics", "countries", "featured_image"]
-    readonly_fields = ["reference", "content_id", "created_at", "updated_at", "add_version_links"]
+    readonly_fields = ["reference", "content_id", "created_at", "updated_at", "add_version_links", "import_notes"]
     inlines = [ParticipationInline, TranslationInline]
     list_per_page = 50
     show_full_result_count = False
+    change_list_template = "admin/statements/statement/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="statements_statement_import"), *super().get_urls()]
 
     def get_queryset(self, request):
         original_title = Translation.objects.filter(
@@ -83,6 +89,7 @@ class StatementAdmin(admin.ModelAdmin):
             (None, {"fields": ["reference", *event]}),
             (_("Tags and image"), {"fields": tags}),
             (_("Language versions"), {"fields": ["add_version_links"]}),
+            *([(_("Import notes"), {"fields": ["import_notes"]})] if obj.import_notes else []),
             (_("Record"), {"fields": ["content_id", "created_at", "updated_at"], "classes": ["collapse"]}),
         ]
 

@@ -1,7 +1,6 @@
 import datetime
 import io
 import random
-import re
 import uuid
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from django.db import transaction
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 
-from statements import images
+from statements import images, importer
 from statements.demo import content
 from statements.models import (
     Appointment,
@@ -27,7 +26,6 @@ from statements.models import (
 )
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1a52-3f0e-4d8a-9a51-0c6bb1f0d6a1")
-PAGE_ARTEFACT = re.compile(r"^\s*\d+\s*/\s*$")
 PUBLISHED, IN_REVIEW, DRAFT = (
     Translation.Status.PUBLISHED,
     Translation.Status.IN_REVIEW,
@@ -40,13 +38,14 @@ def demo_uuid(key: str) -> uuid.UUID:
 
 
 def read_seed() -> dict:
-    """Office, title, standfirst and paragraphs of the seed file (blocks split on blank lines)."""
-    text = (Path(content.__file__).parent / content.SEED_FILE).read_text(encoding="utf-8-sig")
-    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if block.strip()]
-    if PAGE_ARTEFACT.match(blocks[-1]):
-        blocks.pop()
-    office, title, standfirst, *paragraphs = blocks
-    return {"office": office, "title": title, "standfirst": standfirst, "body": "\n\n".join(paragraphs)}
+    """The seed readout through the importer's parser: title, standfirst, body, hash."""
+    parsed = importer.parse((Path(content.__file__).parent / content.SEED_FILE).read_bytes())
+    return {
+        "title": parsed.title,
+        "standfirst": parsed.standfirst,
+        "body": parsed.body,
+        "import_hash": parsed.content_hash,
+    }
 
 
 def demo_image_bytes(seed: int) -> bytes:
@@ -193,7 +192,8 @@ class Command(BaseCommand):
         )
         if created:
             texts = read_seed()
-            del texts["office"]
+            # Importing the seed file later is then recognised as already imported.
+            Statement.objects.filter(pk=statement.pk).update(import_hash=texts.pop("import_hash"))
             self.make_version(statement, "en", PUBLISHED, texts, seed["published_at"])
 
     def load_invented(self, index: int):
