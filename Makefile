@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages
+.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +67,7 @@ messages: $(VENV)/.installed-dev
 check-messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages -l fa -l ar -l fr --no-location --ignore=.venv --ignore=tests --ignore=bench
 	$(BIN)/pytest -q tests/test_i18n.py
+
+## bench-importer: readouts parsed and imported per second on SQLite and PostgreSQL
+bench-importer: $(VENV)/.installed-dev
+	$(BIN)/python bench/importer.py

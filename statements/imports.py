@@ -104,7 +104,8 @@ def _create(content_hash, notes_text, fields, source, actor) -> Statement:
         for position, (slug, part) in enumerate(fields["participants"])
         if slug in people
     )
-    statement.topics.set(Topic.objects.filter(slug__in=fields["topics"]))
+    if fields["topics"]:
+        statement.topics.set(Topic.objects.filter(slug__in=fields["topics"]))
     workflow.save_draft(
         translation=Translation(statement=statement, language=fields["language"]),
         actor=actor,

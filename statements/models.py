@@ -397,7 +397,7 @@ class Statement(models.Model):
     def save(self, *args, **kwargs):
         # The reference is assigned once, at creation, from a gapless per-year sequence
         # (django-sequences locks the counter row); it never changes afterwards.
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             if not self.reference:
                 self.reference = next_reference(self.occurred_on)
             super().save(*args, **kwargs)
