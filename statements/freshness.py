@@ -15,9 +15,11 @@ import time
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Min, Q
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pressoffice:content-generation"
 MAX_AGE = 60  # seconds browsers and CDNs may reuse a public response
+PAGE_CACHE_SECONDS = 600  # how long a rendered page stays in the shared cache at most
 STALE_WHILE_REVALIDATE = 30
 
 
@@ -94,8 +97,9 @@ def state(request) -> State:
 
 
 def conditional(view):
-    """Answer 304 before rendering when the reader's copy is current; otherwise add
-    ETag, Last-Modified and a Cache-Control a CDN can use."""
+    """Public responses: 304 before rendering when the reader's copy is current; a whole
+    response from the shared cache when one is there; otherwise render, store, and add
+    ETag, Last-Modified and a Cache-Control a CDN can use. Staff always get a fresh page."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -108,15 +112,54 @@ def conditional(view):
             response = get_conditional_response(request, etag=current.etag, last_modified=last_modified)
             if response is not None:
                 return _cache_headers(response, current)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and current.etag:
-            response["ETag"] = current.etag
-            response["Last-Modified"] = http_date(last_modified)
-        if response.status_code in (200, 301, 404, 410):
-            _cache_headers(response, current)
+        response = _from_cache(current) if settings.PRESSOFFICE_PAGE_CACHE else None
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if response.status_code == 200 and current.etag:
+                response["ETag"] = current.etag
+                response["Last-Modified"] = http_date(last_modified)
+            if response.status_code in (200, 301, 404, 410):
+                _cache_headers(response, current)
+                if settings.PRESSOFFICE_PAGE_CACHE:
+                    _store(current, response)
         return response
 
     return wrapped
+
+
+def _key(current: State) -> str:
+    # The ETag already binds the generation, the newest passed publication time and the
+    # full path with its query: a change to any of them reaches a new key.
+    return "pressoffice:page:" + current.etag.strip('"')
+
+
+def _from_cache(current: State):
+    if not current.etag:
+        return None
+    try:
+        stored = cache.get(_key(current))
+    except Exception:
+        logger.warning("Page cache unreachable; rendering", exc_info=True)
+        return None
+    if stored is None:
+        return None
+    status, content, headers = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _store(current: State, response):
+    if not current.etag or current.max_age <= 0 or response.streaming:
+        return
+    headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
+    try:
+        cache.set(_key(current), (response.status_code, response.content, headers), PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Page cache unreachable; response not stored", exc_info=True)
 
 
 def _cache_headers(response, current: State):

@@ -214,6 +214,10 @@ PRESSOFFICE_ADMIN_PATH = os.environ.get("PRESSOFFICE_ADMIN_PATH", "admin/").stri
 PRESSOFFICE_WEBSUB_HUB_URL = os.environ.get("PRESSOFFICE_WEBSUB_HUB_URL", "")
 # The public address of the site, for addresses made outside a request (WebSub topics).
 PRESSOFFICE_SITE_URL = os.environ.get("PRESSOFFICE_SITE_URL", "http://127.0.0.1:8000")
+# Whole anonymous responses kept in the cache (keyed by the content generation).
+PRESSOFFICE_PAGE_CACHE = env_bool("PRESSOFFICE_PAGE_CACHE", True)
+# The benchmark's template-only floor view, off unless the benchmark turns it on.
+PRESSOFFICE_BENCH_FLOOR = env_bool("PRESSOFFICE_BENCH_FLOOR", False)
 PRESSOFFICE_XLIFF_MAX_BYTES = int(os.environ.get("PRESSOFFICE_XLIFF_MAX_BYTES", 2 * 1000 * 1000))
 PRESSOFFICE_IMAGE_MAX_BYTES = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_BYTES", 20 * 1000 * 1000))
 PRESSOFFICE_IMAGE_MAX_PIXELS = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_PIXELS", 50 * 1000 * 1000))

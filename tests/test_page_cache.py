@@ -1,0 +1,137 @@
+"""Whole-page caching: keyed by the content generation, invalidated exactly, never
+mixing variants, bypassed by staff, and harmless when the cache is down."""
+
+import datetime
+import logging
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from statements import workflow
+
+from .factories import make_person, make_staff, make_statement, make_version
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PRESSOFFICE_PAGE_CACHE = True
+
+
+@pytest.fixture
+def staff(db):
+    return {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run the after-commit callbacks (the generation bump) of what the block does."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def publish(staff, commit, title, person=None, **kwargs):
+    statement = make_statement(participants=[person or make_person()])
+    version = make_version(statement, title=title, actor=staff["editor"])
+    with commit():
+        workflow.submit_for_review(translation=version, actor=staff["editor"])
+        return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)
+
+
+def body(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_second_request_is_served_from_the_cache(client, staff, commit):
+    publish(staff, commit, "Cached readout")
+    first = body(client, "/en/statements/")
+    with CaptureQueriesContext(connection) as queries:
+        second = body(client, "/en/statements/")
+    assert second == first and len(queries) == 1  # only the freshness query
+
+
+def test_publishing_shows_at_once(client, staff, commit):
+    publish(staff, commit, "First readout")
+    assert "Second readout" not in body(client, "/en/statements/")
+    publish(staff, commit, "Second readout")
+    assert "Second readout" in body(client, "/en/statements/")
+    assert "Second readout" in body(client, "/en/feeds/statements.rss")
+
+
+def test_withdrawal_shows_at_once(client, staff, commit):
+    version = publish(staff, commit, "To be withdrawn")
+    assert "withdrawn-notice" not in body(client, version.get_absolute_url())
+    with commit():
+        workflow.withdraw(translation=version, actor=staff["publisher"], explanation="Superseded.")
+    assert "Superseded." in body(client, version.get_absolute_url())
+
+
+def test_a_scheduled_time_passing_shows_without_anyone_acting(client, staff, commit, monkeypatch):
+    publish(staff, commit, "Already out")
+    at = timezone.now() + datetime.timedelta(minutes=5)
+    publish(staff, commit, "Goes out later", at=at)
+    assert "Goes out later" not in body(client, "/en/statements/")
+    monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
+    assert "Goes out later" in body(client, "/en/statements/")
+
+
+def test_renaming_a_person_shows_at_once(client, staff, commit):
+    person = make_person("Maren Holt", slug="maren-holt")
+    version = publish(staff, commit, "Holt readout", person=person)
+    assert "Maren Holt" in body(client, version.get_absolute_url())
+    with commit():
+        person.name = "Maren Holt-Berg"
+        person.save()
+    assert "Maren Holt-Berg" in body(client, version.get_absolute_url())
+
+
+def test_language_and_format_variants_are_never_mixed(client, staff, commit):
+    publish(staff, commit, "English words")
+    pages = {
+        url: body(client, url) for url in ["/en/", "/fa/", "/en/feeds/statements.rss", "/en/feeds/statements.atom"]
+    }
+    assert 'lang="en"' in pages["/en/"] and 'lang="fa"' in pages["/fa/"]
+    assert "<rss" in pages["/en/feeds/statements.rss"] and "<feed" in pages["/en/feeds/statements.atom"]
+    assert body(client, "/en/feeds/statements.rss?topic=none") != pages["/en/feeds/statements.rss"]
+    assert (
+        body(client, "/fa/") == pages["/fa/"]
+        and body(client, "/en/feeds/statements.atom") == pages["/en/feeds/statements.atom"]
+    )
+
+
+def test_staff_bypass_the_cache(client, staff, commit):
+    version = publish(staff, commit, "Live title")
+    body(client, version.get_absolute_url())  # cached for anonymous readers
+    client.force_login(staff["editor"])
+    with CaptureQueriesContext(connection) as queries:
+        page = body(client, version.get_absolute_url())
+    assert "Live title" in page and len(queries) > 3
+    assert "ETag" not in client.get(version.get_absolute_url())
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens here
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+)
+def test_cache_down_pages_still_served_and_logged(client, staff, commit, caplog):
+    with caplog.at_level(logging.WARNING, logger="statements.freshness"):
+        version = make_version(
+            make_statement(participants=[make_person()]), title="Still served", actor=staff["editor"]
+        )
+        workflow.submit_for_review(translation=version, actor=staff["editor"])
+        workflow.publish(translation=version, actor=staff["publisher"])
+        for url in ["/en/", "/en/statements/", version.get_absolute_url(), "/en/feeds/statements.rss"]:
+            response = client.get(url)
+            assert response.status_code == 200 and "ETag" not in response
+        assert "Still served" in client.get("/en/statements/").content.decode()
+    assert "cache unreachable" in caplog.text
