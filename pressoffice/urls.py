@@ -29,6 +29,9 @@ urlpatterns += i18n_patterns(path("", include("statements.urls")))
 
 handler400 = "statements.views.bad_request_view"
 
+if settings.PRESSOFFICE_BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench-floor"))
+
 if settings.DEBUG:
     # Development only: in production the web server or object storage serves media.
     from django.conf.urls.static import static

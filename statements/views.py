@@ -424,3 +424,9 @@ def healthz(request):
 
 def bad_request_view(request, exception=None):
     return bad_request(request, [_("The request could not be understood.")])
+
+
+def bench_floor(request):
+    """The benchmark's floor: a template and no database. Only routed when
+    PRESSOFFICE_BENCH_FLOOR is on."""
+    return TemplateResponse(request, "statements/bench_floor.html", {})
