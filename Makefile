@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer
+.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,9 @@ check-messages: $(VENV)/.installed-dev
 ## bench-importer: readouts parsed and imported per second on SQLite and PostgreSQL
 bench-importer: $(VENV)/.installed-dev
 	$(BIN)/python bench/importer.py
+
+## bench: load benchmark (N statements, DB=sqlite|postgres); prints a Markdown table for bench/RESULTS.md
+N ?= 1000
+DB ?= sqlite
+bench: $(VENV)/.installed-dev
+	N=$(N) DB=$(DB) $(BIN)/python bench/load.py

@@ -23,7 +23,7 @@ class StatementsConfig(AppConfig):
         signals.public_content_changed.connect(websub.on_public_content_changed, dispatch_uid="websub")
         # Edits of what public pages show beside the statements (names, titles, pictures).
         for model in (models.Person, models.Role, models.Appointment, models.Topic, models.Country, models.Image,
-                      models.Statement, models.Participation):  # fmt: skip
+                      models.Statement, models.Participation, models.Translation, models.Rendition):  # fmt: skip
             for signal in (post_save, post_delete):
                 signal.connect(freshness.bump_after_commit, sender=model, dispatch_uid=f"bump-{model.__name__}")
 

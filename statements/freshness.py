@@ -56,7 +56,10 @@ def bump(**kwargs):
 
 
 def bump_after_commit(**kwargs):
-    transaction.on_commit(bump)
+    if settings.PRESSOFFICE_BUMP_AT_ONCE:
+        bump()  # tests: their transactions never commit
+    else:
+        transaction.on_commit(bump)
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,53 @@ def _publication_times(now):
     )
 
 
+def _times(now, current) -> dict:
+    """The publication times, from the cache while the generation stands and no scheduled
+    time has passed since they were read (so still exact), else from the database."""
+    key = f"pressoffice:times:{current}"
+    if current is not None:
+        try:
+            cached = cache.get(key)
+        except Exception:
+            cached = None
+        if cached is not None and (cached["next"] is None or now < cached["next"]):
+            return cached
+    times = _publication_times(now)
+    if current is not None:
+        try:
+            cache.set(key, times, MAX_AGE)
+        except Exception:
+            logger.warning("Cache unreachable; publication times not stored", exc_info=True)
+    return times
+
+
+def cached(name: str, compute, timeout: int = PAGE_CACHE_SECONDS):
+    """`compute()`, kept in the cache for the current content generation."""
+    current = generation()
+    if current is None:
+        return compute()
+    key = f"pressoffice:data:{current}:{name}"
+    try:
+        value = cache.get(key)
+    except Exception:
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("Cache unreachable; %s not stored", name, exc_info=True)
+    return value
+
+
 def state(request) -> State:
-    """Validators for this request: one cache read and one aggregate query."""
+    """Validators for this request: the generation and publication times, from the cache
+    or, when they are not there, one aggregate query."""
     if hasattr(request, "_freshness"):
         return request._freshness
     now = timezone.now()
-    times = _publication_times(now)
     current = generation()
+    times = _times(now, current)
     max_age = MAX_AGE
     if times["next"] is not None:
         max_age = max(0, min(max_age, int((times["next"] - now).total_seconds())))

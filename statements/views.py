@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
-from . import previews, search
+from . import freshness, previews, search
 from .filters import StatementFilter
 from .models import Country, Participation, Person, Statement, Topic, Translation
 from .paginator import IdPaginator
@@ -84,7 +84,9 @@ class FilteredListView(TemplateView):
     def get_context_data(self, **kwargs):
         q = self.filterset.form.cleaned_data.get("q") or ""
         rows = [Row(version, q) for version in self.page.object_list]
-        choices = filter_choices(get_language(), skip=set(self.fixed_filters()))
+        skip = sorted(self.fixed_filters())
+        language = get_language()
+        choices = freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip))
         query = self.request.GET
         return super().get_context_data(
             feeds=self.feed_links(),

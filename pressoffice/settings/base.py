@@ -216,6 +216,8 @@ PRESSOFFICE_WEBSUB_HUB_URL = os.environ.get("PRESSOFFICE_WEBSUB_HUB_URL", "")
 PRESSOFFICE_SITE_URL = os.environ.get("PRESSOFFICE_SITE_URL", "http://127.0.0.1:8000")
 # Whole anonymous responses kept in the cache (keyed by the content generation).
 PRESSOFFICE_PAGE_CACHE = env_bool("PRESSOFFICE_PAGE_CACHE", True)
+# Tests only: move the content generation at every save instead of after commit.
+PRESSOFFICE_BUMP_AT_ONCE = False
 # The benchmark's template-only floor view, off unless the benchmark turns it on.
 PRESSOFFICE_BENCH_FLOOR = env_bool("PRESSOFFICE_BENCH_FLOOR", False)
 PRESSOFFICE_XLIFF_MAX_BYTES = int(os.environ.get("PRESSOFFICE_XLIFF_MAX_BYTES", 2 * 1000 * 1000))

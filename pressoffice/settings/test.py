@@ -23,3 +23,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests change content inside transactions that never commit, so the after-commit
 # generation bump never runs: the page cache is off unless a test turns it on.
 PRESSOFFICE_PAGE_CACHE = False
+# For the same reason the cached data (filter choices, publication times) follows every
+# save at once here; tests/test_page_cache.py turns both back to production behaviour.
+PRESSOFFICE_BUMP_AT_ONCE = True
