@@ -34,9 +34,9 @@ test: $(VENV)/.installed-dev
 test-postgres: $(VENV)/.installed-dev
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not redis and not browser"
 
-## test-redis: the redis-marked tests against a real Redis
+## test-redis: the redis-marked tests against a real Redis and PostgreSQL (two app servers)
 test-redis: $(VENV)/.installed-dev
-	REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m redis
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m redis
 
 ## test-all: SQLite, PostgreSQL and Redis (start the services first: see README)
 test-all: test test-postgres test-redis
