@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench
+.PHONY: run test test-browser test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,18 @@ test-postgres: $(VENV)/.installed-dev
 test-redis: $(VENV)/.installed-dev
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m redis
 
-## test-all: SQLite, PostgreSQL and Redis (start the services first: see README)
-test-all: test test-postgres test-redis
+## test-browser: Playwright + Debian's Chromium, axe-core and the Nu HTML Checker, on SQLite and PostgreSQL
+## (needs `apt-get install chromium default-jre-headless` and `npm ci`, which .ci/run does)
+test-browser: $(VENV)/.installed-dev node_modules/.installed
+	$(BIN)/pytest -m browser
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m browser
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## test-all: SQLite, PostgreSQL, Redis and the browser (start the services first: see README)
+test-all: test test-postgres test-redis test-browser
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -32,8 +32,10 @@ handler400 = "statements.views.bad_request_view"
 if settings.PRESSOFFICE_BENCH_FLOOR:
     urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench-floor"))
 
-if settings.DEBUG:
-    # Development only: in production the web server or object storage serves media.
+if settings.DEBUG or getattr(settings, "PRESSOFFICE_SERVE_MEDIA", False):
+    # Development and browser tests only: in production the web server or object
+    # storage serves media.
     from django.conf.urls.static import static
+    from django.core.files.storage import storages
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT / "public")
+    urlpatterns += static(settings.MEDIA_URL, document_root=storages["default"].location)

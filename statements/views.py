@@ -240,7 +240,7 @@ class TranslationDetailView(DetailView):
             alternates=alternates,
             x_default=_x_default(version, alternates),
             change_history=[
-                {"at": datetime.datetime.fromisoformat(change["at"]), "note": change["note"]}
+                {"at": datetime.datetime.fromisoformat(change["at"]).replace(microsecond=0), "note": change["note"]}
                 for change in version.change_history
             ],
             share_url=share_url,

@@ -26,3 +26,6 @@ PRESSOFFICE_PAGE_CACHE = False
 # For the same reason the cached data (filter choices, publication times) follows every
 # save at once here; tests/test_page_cache.py turns both back to production behaviour.
 PRESSOFFICE_BUMP_AT_ONCE = True
+
+# The browser tests' live server shows pictures from the public media folder.
+PRESSOFFICE_SERVE_MEDIA = True

@@ -1,0 +1,137 @@
+"""Every public template, in English and Persian, through axe-core (WCAG 2.0–2.2 A/AA:
+no violations) and the Nu HTML Checker (no errors); the admin pages this project adds
+through axe-core (nothing serious or critical)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from statements import images, workflow
+from statements.models import Country, Image
+
+from ..factories import appoint, make_person, make_role, make_staff, make_statement, make_topic, make_version
+from ..test_images import GOOD, upload
+from .conftest import axe, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def picture(name="photo.webp", alt="Delegations at the table"):
+    file = upload(name, GOOD["photo.webp"]())
+    image = Image(alt_text=alt, alt_texts={"fa": "هیئت‌ها دور میز"}, caption="The talks", credit="Office photographer")
+    images.store_upload(image, file, images.inspect(file))
+    images.save_with_renditions(image)
+    return image
+
+
+@pytest.fixture
+def world(db):
+    editor, publisher = make_staff("Editor", "editor"), make_staff("Publisher", "publisher")
+    role = make_role("President of Northland", names={"fa": "رئیس‌جمهور نورثلند"})
+    holt = make_person(
+        "Maren Holt", slug="maren-holt", names={"fa": "مارن هولت"}, portrait=picture("p.webp", "Maren Holt")
+    )
+    appoint(holt, role, datetime.date(2020, 1, 1))
+    parent = make_topic("Cooperation", slug="cooperation", names={"fa": "همکاری"})
+    topic = make_topic("Trade", slug="trade", parent=parent, names={"fa": "تجارت"})
+    country = Country.objects.create(code="XN", name="Northland", names={"fa": "نورثلند"})
+
+    def publish(
+        statement, language, title, body="A *first* paragraph.\n\nA second one with a [link](https://example.org)."
+    ):
+        version = make_version(statement, language=language, title=title, body=body, actor=editor)
+        workflow.submit_for_review(translation=version, actor=editor)
+        return workflow.publish(translation=version, actor=publisher)
+
+    versions = {}
+    for index, day in enumerate([datetime.date(2024, 3, 1), datetime.date(2024, 3, 8), datetime.date(2024, 4, 2)]):
+        statement = make_statement(participants=[holt, make_person()], topics=[topic], occurred_on=day,
+                                   featured_image=picture(f"s{index}.webp") if index == 0 else None)  # fmt: skip
+        statement.countries.add(country)
+        versions[index] = {
+            "en": publish(statement, "en", f"Maren Holt receives the envoy {index}"),
+            "fa": publish(statement, "fa", f"دیدار فرستاده با مارن هولت {index}"),
+        }
+    corrected = versions[0]["en"]
+    latest = corrected.latest_revision()
+    workflow.save_draft(translation=corrected, actor=editor, title=latest.title, standfirst="", body="Corrected text.",
+                        base_revision=latest.number, is_major=True, change_note="Corrected the date.")  # fmt: skip
+    workflow.submit_for_review(translation=corrected, actor=editor)
+    workflow.publish(translation=corrected, actor=publisher)
+    for language in ("en", "fa"):
+        workflow.withdraw(translation=versions[1][language], actor=publisher, explanation="Superseded by later talks.")
+        workflow.unpublish(translation=versions[2][language], actor=publisher, reason="published_in_error")
+    images.sync_public_files()
+    return {"versions": versions, "editor": editor, "publisher": publisher}
+
+
+def public_pages(world, language):
+    versions = world["versions"]
+    return {
+        "home": f"/{language}/",
+        "list with filters": f"/{language}/statements/?topic=trade&kind=readout&date_after=2024-01-01",
+        "detail with image and change notes": versions[0][language].get_absolute_url(),
+        "detail withdrawn": versions[1][language].get_absolute_url(),
+        "person": f"/{language}/people/maren-holt/",
+        "topic": f"/{language}/topics/cooperation/",
+        "country": f"/{language}/countries/XN/",
+        "archive": f"/{language}/archive/2024/",
+        "search results": f"/{language}/statements/?q=envoy"
+        if language == "en"
+        else f"/{language}/statements/?q=فرستاده",
+        "400": f"/{language}/statements/?page=abc",
+        "404": f"/{language}/no-such-page/",
+        "410": versions[2][language].get_absolute_url(),
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_public_templates_are_accessible_and_valid(page, live_server, world, vnu, language):
+    problems = {}
+    for name, path in public_pages(world, language).items():
+        response = page.goto(live_server.url + path)
+        expected = {"400": 400, "404": 404, "410": 410}.get(name, 200)
+        assert response.status == expected, (name, response.status)
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
+        errors = vnu(response.text(), f"{language}:{name}")  # the HTML as served
+        violations = axe(page)
+        if violations or errors:
+            problems[name] = {"axe": violations, "vnu": errors}
+    for name, found in problems.items():
+        print(name, found)
+    assert problems == {}
+
+
+def test_admin_pages_have_no_serious_violations(page, live_server, world):
+    login(page.context, live_server, world["publisher"])
+    version = world["versions"][0]["fa"]
+    revisions = f"/admin/statements/translation/{version.pk}"
+    pages = [
+        "/admin/",
+        f"{revisions}/translate/",
+        "/admin/statements/statement/import/",
+        "/admin/statements/translation/matrix/",
+        f"{revisions}/revisions/",
+        f"{revisions}/revisions/compare/?a=1&b=1",
+        f"{revisions}/act/withdraw/",
+        f"/admin/statements/translation/{world['versions'][0]['en'].pk}/change/",
+    ]
+    problems = {}
+    for path in pages:
+        assert page.goto(live_server.url + path).status == 200, path
+        serious = [v for v in axe(page) if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[path] = serious
+    for path, found in problems.items():
+        print(path, found)
+    assert problems == {}
+
+
+def test_scheduled_versions_are_not_shown(page, live_server, world):
+    editor, publisher = world["editor"], world["publisher"]
+    version = make_version(make_statement(participants=[make_person()]), title="Not yet", actor=editor)
+    workflow.submit_for_review(translation=version, actor=editor)
+    workflow.publish(translation=version, actor=publisher, at=timezone.now() + datetime.timedelta(days=1))
+    page.goto(live_server.url + "/en/statements/")
+    assert page.get_by_text("Not yet").count() == 0
