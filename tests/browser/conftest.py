@@ -55,8 +55,8 @@ def save_failures(request):
         try:
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
-        except Exception:  # noqa: BLE001 - the failure itself is what matters
-            pass
+        except Exception as error:  # noqa: BLE001 - the failure itself is what matters
+            print(f"could not save the failing page: {error}")
 
 
 def axe(page, tags=WCAG) -> list[dict]:
@@ -111,8 +111,9 @@ def vnu():
 
 def pytest_terminal_summary(terminalreporter):
     if CHECKED["axe"] or CHECKED["vnu"]:
+        axe_count, vnu_count = len(CHECKED["axe"]), len(CHECKED["vnu"])
         terminalreporter.write_line(
-            f"browser checks: axe-core on {len(CHECKED['axe'])} page(s), Nu HTML Checker on {len(CHECKED['vnu'])} page(s)"
+            f"browser checks: axe-core on {axe_count} page(s), Nu HTML Checker on {vnu_count} page(s)"
         )
 
 
