@@ -12,7 +12,7 @@ from statements.models import Country, Image
 
 from ..factories import appoint, make_person, make_role, make_staff, make_statement, make_topic, make_version
 from ..test_images import GOOD, upload
-from .conftest import axe, login
+from .conftest import ARTIFACTS, axe, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -95,6 +95,9 @@ def test_public_templates_are_accessible_and_valid(page, live_server, world, vnu
         assert response.status == expected, (name, response.status)
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
         errors = vnu(response.text(), f"{language}:{name}")  # the HTML as served
+        if name == "detail with image and change notes":
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"detail-{language}.png"), full_page=True)
         violations = axe(page)
         if violations or errors:
             problems[name] = {"axe": violations, "vnu": errors}
