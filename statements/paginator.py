@@ -6,12 +6,22 @@ relations. Page 500 costs about what page 1 does.
 """
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 
 class IdPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, load, **kwargs):
+    def __init__(self, object_list, per_page, *, load, count_key=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load  # ids → rows with their relations, in any order
+        self.count_key = count_key  # when given, the count is kept per content generation
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        from .freshness import cached
+
+        return cached(f"count:{self.count_key}", lambda: self.object_list.count())
 
     def page(self, number):
         number = self.validate_number(number)

@@ -1,6 +1,7 @@
 """The public site. Every view starts from `Translation.objects.public()`."""
 
 import datetime
+import hashlib
 
 from django.db import connection
 from django.db.models import Count, Prefetch
@@ -73,7 +74,8 @@ class FilteredListView(TemplateView):
         self.filterset = StatementFilter(data, public_versions(), language=get_language(), request=request)
         if not self.filterset.is_valid():
             return bad_request(request, _errors(self.filterset.form))
-        paginator = IdPaginator(self.filterset.qs, PER_PAGE, load=load_rows)
+        count_key = f"{get_language()}:{_canonical_query(data)}"
+        paginator = IdPaginator(self.filterset.qs, PER_PAGE, load=load_rows, count_key=count_key)
         if paginator.count == 0 and not self.allow_empty:
             raise Http404(_("Nothing has been published here."))
         if int(page) > max(paginator.num_pages, 1):
@@ -104,6 +106,12 @@ class FilteredListView(TemplateView):
             active=active_filters(self.request.GET, self.fixed_filters()),
             **kwargs,
         )
+
+
+def _canonical_query(data) -> str:
+    """A digest of the filter parameters in a stable order (the page number aside)."""
+    text = "&".join(f"{key}={value}" for key in sorted(data) for value in sorted(data.getlist(key)))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _errors(form) -> list[str]:
