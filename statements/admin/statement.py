@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -55,8 +56,43 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
     change_list_template = "admin/statements/statement/change_list.html"
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="statements_statement_import"), *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="statements_statement_import"),
+            path(
+                "<path:object_id>/translate/<str:language>/",
+                wrap(self.start_translation_view),
+                name="statements_statement_translate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def start_translation_view(self, request, object_id, language):
+        """Confirm, then start a translation from the original (workflow.start_translation)."""
+        statement = self.get_object(request, unquote(object_id))
+        if statement is None or language not in languages.enabled_codes():
+            raise Http404
+        original = statement.translations.filter(language=statement.original_language).first()
+        error = None
+        if request.method == "POST" and original is not None:
+            try:
+                version = workflow.start_translation(
+                    source=original, language=language, actor=request.user, prefill="prefill" in request.POST
+                )
+            except workflow.TransitionError as refusal:
+                error = str(refusal)
+            else:
+                return HttpResponseRedirect(reverse("admin:statements_translation_translate", args=[version.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Start a translation"),
+            "statement": statement,
+            "original": original,
+            "language": language,
+            "error": error or ("" if original else _("The statement has no original version yet.")),
+        }
+        return TemplateResponse(request, "admin/statements/statement/start_translation.html", context)
 
     def get_queryset(self, request):
         original_title = Translation.objects.filter(
@@ -120,11 +156,10 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
         missing = [code for code in languages.enabled_codes() if code not in existing]
         if not missing:
             return _("Every enabled language has a version.")
-        url = reverse("admin:statements_translation_add")
         return format_html_join(
             " · ",
-            '<a href="{}?statement={}&amp;language={}">{}</a>',
-            ((url, obj.pk, code, code) for code in missing),
+            '<a href="{}">{}</a>',
+            ((reverse("admin:statements_statement_translate", args=[obj.pk, code]), code) for code in missing),
         )
 
     def has_change_permission(self, request, obj=None):

@@ -85,6 +85,30 @@ def test_import_review_publish_correct_withdraw(browser, live_server, newsroom):
     version.refresh_from_db()
     assert version.is_public
 
+    # A translator starts the Persian version from the statement page, writes it side by
+    # side (right-to-left fields) and submits it; the publisher schedules it for tomorrow.
+    translator = as_user(browser, live_server, newsroom["translator"])
+    translator.goto(url + f"/admin/statements/statement/{statement.pk}/change/")
+    translator.get_by_role("link", name="fa", exact=True).click()
+    translator.get_by_role("button", name="Start the translation").click()
+    expect(translator.locator("textarea[name=p0]")).to_have_attribute("dir", "rtl")
+    translator.fill("input[name=title]", "دیدار نخست‌وزیر عراق با رهبر انقلاب")
+    for index in range(11):
+        translator.fill(f"textarea[name=p{index}]", f"بند {index + 1} ترجمه")
+    translator.get_by_role("button", name="Save and submit for review").click()
+    expect(translator.locator(".messagelist")).to_contain_text("sent for review")
+    persian = Translation.objects.get(statement=statement, language="fa")
+    assert persian.status == "in_review" and persian.source_revision_id == version.live_revision_id
+    publisher.goto(url + f"/admin/statements/translation/{persian.pk}/change/")
+    publisher.get_by_role("link", name="Publish", exact=True).click()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    publisher.fill("[name=at_0]", tomorrow.isoformat())
+    publisher.fill("[name=at_1]", "09:00:00")
+    publisher.locator("#content-main input[type=submit]").click()
+    expect(publisher.locator("#content-main")).to_contain_text("Scheduled: will go live at")
+    persian.refresh_from_db()
+    assert persian.is_scheduled() and not persian.is_public
+
     # Readers find it in the list, filtered by participant, on the person page and in RSS.
     reader = browser.new_context().new_page()
     reader.goto(url + "/en/statements/?person=sudani&topic=gaza")
