@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from statements.models import Statement, Translation
@@ -101,7 +102,7 @@ def test_import_review_publish_correct_withdraw(browser, live_server, newsroom):
     assert persian.status == "in_review" and persian.source_revision_id == version.live_revision_id
     publisher.goto(url + f"/admin/statements/translation/{persian.pk}/change/")
     publisher.get_by_role("link", name="Publish", exact=True).click()
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     publisher.fill("[name=at_0]", tomorrow.isoformat())
     publisher.fill("[name=at_1]", "09:00:00")
     publisher.locator("#content-main input[type=submit]").click()
