@@ -616,9 +616,12 @@ class Translation(models.Model):
                 F("language"),
                 F("occurred_on").desc(),
                 F("first_published_at").desc(),
-                name="translation_listing_idx",
+                F("id").desc(),
+                name="translation_list_order_idx",
             ),
-            models.Index(F("language"), F("public_updated_at").desc(), name="translation_feed_idx"),
+            models.Index(
+                F("language"), F("public_updated_at").desc(), F("id").desc(), name="translation_feed_order_idx"
+            ),
         ]
 
     def __str__(self):

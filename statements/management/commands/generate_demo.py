@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from sequences.models import Sequence
 from tqdm import tqdm
@@ -89,6 +89,10 @@ class Command(BaseCommand):
                     Translation.objects.filter(language=code, search_vector__isnull=True).update(
                         search_vector=search.vector(code)
                     )
+        with connection.cursor() as cursor:
+            # Fresh statistics after a bulk load, so the planner picks the ordering indexes
+            # (autovacuum would get there too, later).
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Generated {statements} statements in {', '.join(codes)}."))
 
     def vocabulary(self, rng, statements):
