@@ -18,7 +18,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -70,12 +69,31 @@ class State:
 
 
 def _publication_times(now):
+    """The newest publication time that has passed and the next one to come, in one
+    query of two index seeks (translation_published_idx)."""
+    from django.db import connection
+    from django.utils.dateparse import parse_datetime
+
     from .models import Translation
 
-    return Translation.objects.filter(status__in=PUBLIC_STATUSES).aggregate(
-        last=Max("published_at", filter=Q(published_at__lte=now)),
-        next=Min("published_at", filter=Q(published_at__gt=now)),
+    table = connection.ops.quote_name(Translation._meta.db_table)
+    public = "status IN (%s, %s)"
+    sql = (
+        f"SELECT (SELECT MAX(published_at) FROM {table} WHERE {public} AND published_at <= %s), "  # noqa: S608
+        f"(SELECT MIN(published_at) FROM {table} WHERE {public} AND published_at > %s)"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*PUBLIC_STATUSES, now, *PUBLIC_STATUSES, now])
+        last, following = cursor.fetchone()
+
+    def aware(value):
+        if isinstance(value, str):  # SQLite hands aggregates back as text
+            value = parse_datetime(value)
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+        return value
+
+    return {"last": aware(last), "next": aware(following)}
 
 
 def _times(now, current) -> dict:

@@ -610,17 +610,29 @@ class Translation(models.Model):
                 name="translation_public_has_publication_time",
             ),
         ]
+        # Partial indexes over the public states only, in the exact order of the lists and
+        # feeds, ending with published_at so the visibility test is read from the index:
+        # a page, a deep page and a count never sort or visit the table's rows.
         indexes = [
-            models.Index(fields=["language", "status", "published_at"], name="translation_public_idx"),
             models.Index(
                 F("language"),
                 F("occurred_on").desc(),
                 F("first_published_at").desc(),
                 F("id").desc(),
-                name="translation_list_order_idx",
+                F("published_at"),
+                name="translation_list_public_idx",
+                condition=Q(status__in=PUBLIC_STATUSES),
             ),
             models.Index(
-                F("language"), F("public_updated_at").desc(), F("id").desc(), name="translation_feed_order_idx"
+                F("language"),
+                F("public_updated_at").desc(),
+                F("id").desc(),
+                F("published_at"),
+                name="translation_feed_public_idx",
+                condition=Q(status__in=PUBLIC_STATUSES),
+            ),
+            models.Index(
+                fields=["published_at"], name="translation_published_idx", condition=Q(status__in=PUBLIC_STATUSES)
             ),
         ]
 

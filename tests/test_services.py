@@ -27,7 +27,7 @@ def test_listing_index_used_on_postgresql():
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Translation._meta.db_table)
         names = {name for name, info in constraints.items() if info["index"]}
-    assert {"translation_public_idx", "translation_list_order_idx", "translation_feed_order_idx"} <= names
+    assert {"translation_list_public_idx", "translation_feed_public_idx", "translation_published_idx"} <= names
 
 
 @pytest.mark.redis
