@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from PIL import Image as PillowImage
 from playwright.sync_api import expect
 
 from statements.models import Statement, Translation
@@ -27,6 +28,7 @@ def newsroom(db):
     raisi = make_person("Ebrahim Raisi", slug="raisi", aliases=["Raisi"])
     appoint(raisi, make_role("President of Iran"), datetime.date(2021, 8, 3), datetime.date(2024, 5, 19))
     make_topic("Gaza", slug="gaza")
+    make_topic("Arbaeen pilgrimage", slug="arbaeen")
     return {
         "editor": make_staff("Editor", "editor"),
         "editor2": make_staff("Editor", "editor2"),
@@ -52,7 +54,14 @@ def run_action(page, label, **fields):
     expect(page.locator(".messagelist")).to_contain_text("done")
 
 
-def test_import_review_publish_correct_withdraw(browser, live_server, newsroom):
+def pick(page, field, typed, choice):
+    """Choose a value in one of the admin's autocomplete (select2) widgets by typing."""
+    page.locator(f"#id_{field}").locator("xpath=following-sibling::span[1]").click()
+    page.locator(".select2-search__field").last.fill(typed)
+    page.locator(".select2-results__option", has_text=choice).first.click()
+
+
+def test_import_review_publish_correct_withdraw(browser, live_server, newsroom, tmp_path):
     url = live_server.url
     editor = as_user(browser, live_server, newsroom["editor"])
 
@@ -67,6 +76,24 @@ def test_import_review_publish_correct_withdraw(browser, live_server, newsroom):
     editor.locator(".import-results a").first.click()
     statement = Statement.objects.get()
     assert statement.participations.count() == 3
+
+    # The editor uploads a photo with its alt text, then tags the statement with another
+    # topic and the photo through the autocomplete widgets.
+    photo = tmp_path / "talks.jpg"
+    PillowImage.new("RGB", (1600, 900), (30, 90, 160)).save(photo, "JPEG")
+    editor.goto(url + "/admin/statements/image/add/")
+    editor.set_input_files("input[name=upload]", str(photo))
+    editor.fill("input[name=alt_text]", "Delegations around the table")
+    editor.locator("input[name=_save]").click()
+    expect(editor.locator(".messagelist")).to_be_visible()
+    editor.goto(url + f"/admin/statements/statement/{statement.pk}/change/")
+    pick(editor, "topics", "Arba", "Arbaeen")
+    pick(editor, "featured_image", "Delegations", "Delegations around the table")
+    editor.locator("input[name=_continue]").click()
+    expect(editor.locator(".messagelist")).to_be_visible()
+    statement.refresh_from_db()
+    assert statement.featured_image.alt_text == "Delegations around the table"
+    assert {t.slug for t in statement.topics.all()} == {"gaza", "arbaeen"}
 
     # The editor opens the English version and submits it for review.
     editor.locator("a.inlinechangelink").first.click()
