@@ -42,6 +42,8 @@ def environment(database_url: str, cached: bool) -> dict:
         DATABASE_URL=database_url,
         DJANGO_CONN_MAX_AGE="600",
         PRESSOFFICE_BENCH_FLOOR="true",
+        PRESSOFFICE_RATE_LIMIT_SEARCH="off",
+        PRESSOFFICE_RATE_LIMIT_FEEDS="off",
         PRESSOFFICE_PAGE_CACHE="true" if cached else "false",
     )
     if cached:

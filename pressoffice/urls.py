@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from statements import api, views
 from statements.freshness import conditional
+from statements.security import rate_limited
 from statements.sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 urlpatterns = [
@@ -21,8 +22,12 @@ urlpatterns = [
         name="news-sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("api/ninjs/statements/", conditional(api.statement_list), name="api-list"),
-    path("api/ninjs/statements/<uuid:uuid>/", conditional(api.statement_detail), name="api-detail"),
+    path("api/ninjs/statements/", rate_limited("feeds")(conditional(api.statement_list)), name="api-list"),
+    path(
+        "api/ninjs/statements/<uuid:uuid>/",
+        rate_limited("feeds")(conditional(api.statement_detail)),
+        name="api-detail",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(path("", include("statements.urls")))

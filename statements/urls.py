@@ -7,30 +7,39 @@ from django.urls import path
 
 from . import feeds, views
 from .freshness import conditional
+from .security import is_search, rate_limited
 
 app_name = "statements"
+
+feed_limit = rate_limited("feeds")
+search_limit = rate_limited("search", applies=is_search)
+
+
+def listing(view_class):
+    """A list page: conditional GET, and the search rate limit when ?q= is given."""
+    return search_limit(conditional(view_class.as_view()))
 
 
 def feed_paths(prefix: str, name: str, scope=None):
     return [
-        path(f"{prefix}.{fmt}", conditional(feeds.feed_view(fmt, scope)), name=f"{name}-{fmt}")
+        path(f"{prefix}.{fmt}", feed_limit(conditional(feeds.feed_view(fmt, scope))), name=f"{name}-{fmt}")
         for fmt in ("rss", "atom", "json")
     ]
 
 
 urlpatterns = [
     path("", conditional(views.HomeView.as_view()), name="home"),
-    path("statements/", conditional(views.StatementListView.as_view()), name="list"),
+    path("statements/", listing(views.StatementListView), name="list"),
     path(
         "statements/<int:year>/<int:month>/<int:day>/<str:slug>/",
         conditional(views.TranslationDetailView.as_view()),
         name="detail",
     ),
-    path("people/<str:slug>/", conditional(views.PersonDetailView.as_view()), name="person"),
-    path("topics/<str:slug>/", conditional(views.TopicDetailView.as_view()), name="topic"),
-    path("countries/<str:code>/", conditional(views.CountryDetailView.as_view()), name="country"),
-    path("archive/<int:year>/", conditional(views.ArchiveView.as_view()), name="archive-year"),
-    path("archive/<int:year>/<int:month>/", conditional(views.ArchiveView.as_view()), name="archive-month"),
+    path("people/<str:slug>/", listing(views.PersonDetailView), name="person"),
+    path("topics/<str:slug>/", listing(views.TopicDetailView), name="topic"),
+    path("countries/<str:code>/", listing(views.CountryDetailView), name="country"),
+    path("archive/<int:year>/", listing(views.ArchiveView), name="archive-year"),
+    path("archive/<int:year>/<int:month>/", listing(views.ArchiveView), name="archive-month"),
     *feed_paths("feeds/statements", "feed"),
     *feed_paths("people/<str:value>/feed", "person-feed", "person"),
     *feed_paths("topics/<str:value>/feed", "topic-feed", "topic"),

@@ -46,19 +46,27 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "sequences",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "statements",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "statements.security.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "statements.security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pressoffice.urls"
@@ -194,8 +202,71 @@ STORAGES = {
 # Security defaults that hold everywhere; prod.py adds the HTTPS-only ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Only staff have sessions. They end when the browser closes and after
+# PRESSOFFICE_SESSION_HOURS (8) at most, whatever the staff member does.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(float(os.environ.get("PRESSOFFICE_SESSION_HOURS", "8")) * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Content Security Policy (django-csp, applied by statements.security): scripts and
+# styles from this site only, no inline script anywhere. Public pages never read a
+# nonce, so they stay cacheable; admin pages may use request.csp_nonce.
+_media_origin = ""
+if S3_BUCKET and os.environ.get("PRESSOFFICE_S3_CUSTOM_DOMAIN"):
+    _media_origin = "https://" + os.environ["PRESSOFFICE_S3_CUSTOM_DOMAIN"]
+elif MEDIA_URL.startswith(("http://", "https://")):
+    _media_origin = "/".join(MEDIA_URL.split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_media_origin] if _media_origin else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Uploads: request bodies beyond PRESSOFFICE_MAX_BODY_BYTES are refused with 413 before
+# Django reads them; form data (not files) is capped by Django's own limits; uploaded
+# files above 2.5 MB go to a temporary file rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1000 * 1000))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000))
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2500 * 1000))
+
+# Login throttling (django-axes): after PRESSOFFICE_LOGIN_FAILURE_LIMIT failed logins
+# for one username from one address, that pair is locked out for
+# PRESSOFFICE_LOGIN_COOLOFF_MINUTES; a successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("PRESSOFFICE_LOGIN_THROTTLING", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("PRESSOFFICE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("PRESSOFFICE_LOGIN_COOLOFF_MINUTES", "15")) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "statements.security.lockout_response"
+AXES_VERBOSE = False
+# Behind a proxy, the client address is taken from X-Forwarded-For only when
+# PRESSOFFICE_PROXY_COUNT says how many proxies append to it (0: use REMOTE_ADDR).
+PRESSOFFICE_PROXY_COUNT = int(os.environ.get("PRESSOFFICE_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "statements.security.client_ip"
+
+# Two-factor sign-in (django-otp, TOTP): off by default. When on, publishers and
+# superusers must give a code from their authenticator app at login
+# (`manage.py add_totp_device USER` makes one).
+PRESSOFFICE_REQUIRE_2FA = env_bool("PRESSOFFICE_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("PRESSOFFICE_OFFICE_NAME", "Press Office")
 
 LOGGING = {
     "version": 1,
@@ -203,7 +274,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"statements": {"level": "INFO"}},
+    "loggers": {"statements": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 # The product's own settings.
@@ -223,3 +294,10 @@ PRESSOFFICE_BENCH_FLOOR = env_bool("PRESSOFFICE_BENCH_FLOOR", False)
 PRESSOFFICE_XLIFF_MAX_BYTES = int(os.environ.get("PRESSOFFICE_XLIFF_MAX_BYTES", 2 * 1000 * 1000))
 PRESSOFFICE_IMAGE_MAX_BYTES = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_BYTES", 20 * 1000 * 1000))
 PRESSOFFICE_IMAGE_MAX_PIXELS = int(os.environ.get("PRESSOFFICE_IMAGE_MAX_PIXELS", 50 * 1000 * 1000))
+
+PRESSOFFICE_MAX_BODY_BYTES = int(
+    os.environ.get("PRESSOFFICE_MAX_BODY_BYTES", PRESSOFFICE_IMAGE_MAX_BYTES + 5 * 1000 * 1000)
+)
+# Per-client rate limits, "requests/seconds"; empty or "off" turns one off.
+PRESSOFFICE_RATE_LIMIT_SEARCH = os.environ.get("PRESSOFFICE_RATE_LIMIT_SEARCH", "60/60")
+PRESSOFFICE_RATE_LIMIT_FEEDS = os.environ.get("PRESSOFFICE_RATE_LIMIT_FEEDS", "120/60")

@@ -29,3 +29,8 @@ PRESSOFFICE_BUMP_AT_ONCE = True
 
 # The browser tests' live server shows pictures from the public media folder.
 PRESSOFFICE_SERVE_MEDIA = True
+
+# Rate limits are off for the suite (one test fetches a feed many times);
+# tests/test_security.py turns them on to prove they work.
+PRESSOFFICE_RATE_LIMIT_SEARCH = "off"
+PRESSOFFICE_RATE_LIMIT_FEEDS = "off"

@@ -1,0 +1,161 @@
+"""Request-level protections: the client address, the Content Security Policy, the body
+size cap and per-client rate limits.
+
+Each refusal is a plain 4xx that says what happened, and is logged.
+"""
+
+import functools
+import logging
+import time
+
+from csp.constants import NONCE
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("statements.security")
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or the address PRESSOFFICE_PROXY_COUNT trusted
+    proxies recorded in X-Forwarded-For (the right-most ones are the proxies' own)."""
+    count = settings.PRESSOFFICE_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def is_admin_path(request) -> bool:
+    return request.path_info.startswith("/" + settings.PRESSOFFICE_ADMIN_PATH)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with one difference: admin pages may also run scripts carrying the
+    request's nonce. A nonce only reaches the header when a template used it, so public
+    pages keep one fixed, cacheable policy."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and is_admin_path(request):
+            parts.update = {**(parts.update or {}), "script-src": [NONCE]}
+        return parts
+
+
+class BodySizeLimitMiddleware:
+    """Refuses a request whose declared body is larger than PRESSOFFICE_MAX_BODY_BYTES
+    with 413, before anything reads it. (Django's own DATA_UPLOAD_MAX_MEMORY_SIZE caps
+    form fields; this caps everything, files included.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.PRESSOFFICE_MAX_BODY_BYTES
+        if limit and length > limit:
+            logger.warning(
+                "request body refused",
+                extra={"event": "body_too_large", "path": request.path, "bytes": length, "limit": limit},
+            )
+            return render(
+                request,
+                "statements/refused.html",
+                {
+                    "title": _("Request too large"),
+                    "message": _("The request is larger than %(limit)s MB, the most this site accepts.")
+                    % {"limit": round(limit / 1_000_000, 1)},
+                },
+                status=413,
+            )
+        return self.get_response(request)
+
+
+def parse_rate(value: str) -> tuple[int, int] | None:
+    """ "60/60" → (60 requests, 60 seconds); "", "0" or "off" → None."""
+    value = (value or "").strip().lower()
+    if value in {"", "0", "off", "none"}:
+        return None
+    count, _sep, seconds = value.partition("/")
+    return int(count), int(seconds or 60)
+
+
+def rate_limited(bucket: str, applies=lambda request: True):
+    """Per-client fixed-window limit for a view, from PRESSOFFICE_RATE_LIMIT_<BUCKET>.
+
+    Over the limit: 429 with Retry-After (seconds to the end of the window). Staff are
+    not limited. If the cache is down the request is served (and logged): a limit that
+    takes the site down with it protects nothing.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            rate = parse_rate(getattr(settings, f"PRESSOFFICE_RATE_LIMIT_{bucket.upper()}"))
+            if rate is None or not applies(request) or request.user.is_staff:
+                return view(request, *args, **kwargs)
+            limit, window = rate
+            now = int(time.time())
+            start = now - now % window
+            key = f"rate:{bucket}:{client_ip(request)}:{start}"
+            try:
+                cache.add(key, 0, window + 1)
+                used = cache.incr(key)
+            except Exception:  # noqa: BLE001 - cache unreachable: serve, don't fail
+                logger.warning("rate limit not applied: cache unreachable", exc_info=True)
+                return view(request, *args, **kwargs)
+            if used > limit:
+                retry_after = max(1, start + window - now)
+                logger.warning(
+                    "rate limit reached",
+                    extra={
+                        "event": "rate_limited",
+                        "bucket": bucket,
+                        "client": client_ip(request),
+                        "path": request.path,
+                    },
+                )
+                response = render(
+                    request,
+                    "statements/refused.html",
+                    {
+                        "title": _("Too many requests"),
+                        "message": _("Too many requests from your address. Please try again in %(seconds)s seconds.")
+                        % {"seconds": retry_after},
+                    },
+                    status=429,
+                )
+                response["Retry-After"] = str(retry_after)
+                response["Cache-Control"] = "no-store"
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def is_search(request) -> bool:
+    return bool(request.GET.get("q", "").strip())
+
+
+def lockout_response(request, *args, **kwargs):
+    """django-axes' AXES_LOCKOUT_CALLABLE: the admin's lockout page, 429, saying for how
+    long. Logged by axes itself (user_locked_out)."""
+    from django.contrib import admin
+
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60)) if settings.AXES_COOLOFF_TIME else None
+    context = {
+        **admin.site.each_context(request),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": minutes,
+    }
+    logger.warning("login locked out", extra={"event": "login_locked_out", "client": client_ip(request)})
+    return render(request, "admin/locked_out.html", context, status=429)
