@@ -40,7 +40,10 @@ if settings.PRESSOFFICE_BENCH_FLOOR:
 if settings.DEBUG or getattr(settings, "PRESSOFFICE_SERVE_MEDIA", False):
     # Development and browser tests only: in production the web server or object
     # storage serves media.
-    from django.conf.urls.static import static
     from django.core.files.storage import storages
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=storages["default"].location)
+    def serve_public_media(request, path):
+        return serve(request, path, document_root=storages["default"].location)
+
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_public_media))

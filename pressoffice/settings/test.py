@@ -34,3 +34,6 @@ PRESSOFFICE_SERVE_MEDIA = True
 # tests/test_security.py turns them on to prove they work.
 PRESSOFFICE_RATE_LIMIT_SEARCH = "off"
 PRESSOFFICE_RATE_LIMIT_FEEDS = "off"
+
+# The crawler tests fetch stylesheets too: serve them from the source folders.
+WHITENOISE_USE_FINDERS = True
