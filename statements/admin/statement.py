@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -72,6 +73,8 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
         statement = self.get_object(request, unquote(object_id))
         if statement is None or language not in languages.enabled_codes():
             raise Http404
+        if not self.has_view_permission(request, statement):
+            raise PermissionDenied
         original = statement.translations.filter(language=statement.original_language).first()
         error = None
         if request.method == "POST" and original is not None:

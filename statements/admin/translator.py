@@ -165,6 +165,8 @@ class TranslatorViews:
         )
 
     def xliff_export_many_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         ids = [value for value in request.GET.getlist("id") if value.isdigit()][:500]
         items = []
         for version in self.get_queryset(request).filter(pk__in=ids).select_related("statement"):
