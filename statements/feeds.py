@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -121,7 +122,7 @@ class JsonFeed(SyndicationFeed):
             "id": item["unique_id"],
             "url": item["link"],
             "title": item["title"],
-            "summary": item["description"],
+            "summary": item["summary_text"],
             "content_html": item["content_html"],
             "date_published": rfc3339_date(item["pubdate"]),
             "date_modified": rfc3339_date(item["updateddate"]),
@@ -214,6 +215,11 @@ class StatementFeed(Feed):
         return version.title
 
     def item_description(self, version):
+        """RSS <description> and Atom <summary type="html"> are HTML to feed readers: the
+        plain-text summary is escaped (JSON Feed's `summary` takes the plain text)."""
+        return escape(self._summary(version))
+
+    def _summary(self, version):
         if version.status == "withdrawn":
             return f"{_('Withdrawn')}: {version.withdrawal_explanation}\n\n{version.standfirst}".strip()
         return version.standfirst
@@ -242,6 +248,7 @@ class StatementFeed(Feed):
     def item_extra_kwargs(self, version):
         return {
             "content_html": self._content(version),
+            "summary_text": self._summary(version),
             "detailed_categories": self._categories(version),
             "media": self._media(version),
             "language": version.language,

@@ -77,13 +77,21 @@ def matching(queryset, q: str, language: str):
 
 
 def highlight(text: str, q: str):
-    """`text` escaped, with the query's words wrapped in <mark>."""
-    escaped = escape(text or "")
-    words = sorted({escape(word) for word in terms(q)}, key=len, reverse=True)
+    """`text` escaped, with the query's words wrapped in <mark>.
+
+    Words are found in the raw text and every piece is escaped on its own, so a search
+    for "lt" or "amp" never cuts into an entity."""
+    text = text or ""
+    words = sorted(set(terms(q)), key=len, reverse=True)
     if not words:
-        return mark_safe(escaped)  # noqa: S308 - escaped above
+        return escape(text)
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[last : match.start()]), "<mark>", escape(match.group(0)), "</mark>"]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece escaped above
 
 
 def snippet(body: str, q: str):

@@ -34,7 +34,7 @@ admin.site.register(User, StaffUserAdmin)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is written by the workflow and never edited."""
 
-    list_display = ["at", "actor", "action", "object_repr", "from_status", "to_status"]
+    list_display = ["at", "actor", "action", "object_repr", "from_status", "to_status", "message"]
     list_select_related = ["actor"]
     list_filter = ["action", "at", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["object_repr", "message", "actor__username"]
