@@ -7,6 +7,8 @@ raises TransitionError and changes nothing.
 """
 
 import datetime
+import functools
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from . import roles, signals
 from .models import AuditEntry, PreviewLink, Revision, Statement, Translation
+
+logger = logging.getLogger("statements.workflow")
 
 Status = Translation.Status
 
@@ -70,6 +74,17 @@ def _lock(translation) -> Translation:
 
 
 def _audit(*, actor, translation, action, now, from_status="", to_status="", message="", changes=None):
+    fields = {
+        "event": "transition",
+        "action": action,
+        "actor": getattr(actor, "username", None),
+        "translation": translation.pk,
+        "statement": translation.statement_id,
+        "language": translation.language,
+        "from_status": from_status,
+        "to_status": to_status,
+    }
+    transaction.on_commit(lambda: logger.info("%s %s", action, translation.pk, extra=fields))
     return AuditEntry.objects.create(
         actor=actor,
         at=now,
@@ -716,3 +731,49 @@ def available_actions(translation: Translation, user, now=None) -> list[str]:
     if may_edit and translation.source_revision_id and not translation.is_original:
         actions.append("mark_translation_current")
     return actions
+
+
+def _logs_refusals(function):
+    """Every refusal is logged: who tried what on which version, and why not."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except TransitionError as refusal:
+            target = kwargs.get("translation") or kwargs.get("source") or kwargs.get("statement") or kwargs.get("link")
+            logger.warning(
+                "%s refused: %s",
+                function.__name__,
+                refusal,
+                extra={
+                    "event": "transition_refused",
+                    "action": function.__name__,
+                    "actor": getattr(kwargs.get("actor"), "username", None),
+                    "target": f"{type(target).__name__}:{getattr(target, 'pk', None)}" if target is not None else None,
+                    "reason": str(refusal),
+                },
+            )
+            raise
+
+    return wrapper
+
+
+for _name in [
+    "save_draft",
+    "restore_revision",
+    "start_translation",
+    "mark_translation_current",
+    "submit_for_review",
+    "reject",
+    "publish",
+    "unschedule",
+    "force_publish",
+    "approve_retrospectively",
+    "withdraw",
+    "unpublish",
+    "update_statement",
+    "create_preview_link",
+    "revoke_preview_link",
+]:
+    globals()[_name] = _logs_refusals(globals()[_name])

@@ -268,12 +268,21 @@ AXES_CLIENT_IP_CALLABLE = "statements.security.client_ip"
 PRESSOFFICE_REQUIRE_2FA = env_bool("PRESSOFFICE_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = os.environ.get("PRESSOFFICE_OFFICE_NAME", "Press Office")
 
+# Logs go to standard error: JSON lines (DJANGO_LOG_FORMAT=json, the default) for log
+# collectors, or plain text. Workflow transitions and refusals, lockouts, rate limits,
+# 4xx and 5xx responses are logged with fields of their own (statements/logs.py).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "statements.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "plain"}
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {"statements": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 

@@ -1,5 +1,7 @@
 """Local development: what `make run` and `manage.py` use by default."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env_list
 
@@ -9,3 +11,7 @@ SECRET_KEY = "dev-only-insecure-key-for-make-run-never-use-in-production"  # noq
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 # runserver serves static files from the source folders; no collectstatic in development.
 STATIC_ROOT = None
+
+# Readable logs on a developer's terminal (unless DJANGO_LOG_FORMAT says otherwise).
+if not os.environ.get("DJANGO_LOG_FORMAT"):
+    LOGGING = {**LOGGING, "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}}}  # noqa: F405
