@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-browser test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench
+.PHONY: run test test-browser test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,3 +87,7 @@ N ?= 1000
 DB ?= sqlite
 bench: $(VENV)/.installed-dev
 	N=$(N) DB=$(DB) $(BIN)/python bench/load.py
+
+## bench-faults: readers during editing, a PostgreSQL restart and a Redis stop (bench/RESULTS.md)
+bench-faults: $(VENV)/.installed-dev
+	$(BIN)/python bench/faults.py $(SCENARIO)

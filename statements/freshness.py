@@ -33,6 +33,26 @@ PAGE_CACHE_SECONDS = 600  # how long a rendered page stays in the shared cache a
 STALE_WHILE_REVALIDATE = 30
 
 
+_CACHE_DOWN = {"logged_at": 0.0, "suppressed": 0}
+CACHE_DOWN_LOG_SECONDS = 60
+
+
+def cache_down(message: str, *args):
+    """Log a cache outage once a minute per process (with the traceback), counting the
+    occurrences in between, so an outage cannot flood the logs with one entry a request."""
+    now = time.monotonic()
+    if _CACHE_DOWN["logged_at"] and now - _CACHE_DOWN["logged_at"] < CACHE_DOWN_LOG_SECONDS:
+        _CACHE_DOWN["suppressed"] += 1
+        return
+    logger.warning(
+        message,
+        *args,
+        exc_info=True,
+        extra={"event": "cache_unreachable", "suppressed_since_last": _CACHE_DOWN["suppressed"]},
+    )
+    _CACHE_DOWN.update(logged_at=now, suppressed=0)
+
+
 def generation() -> int | None:
     """The current content generation, or None when the cache cannot be reached."""
     try:
@@ -42,7 +62,7 @@ def generation() -> int | None:
             value = cache.get(GENERATION_KEY)
         return value
     except Exception:  # a cache outage costs conditional GET, never a page
-        logger.warning("Content generation unavailable: cache unreachable", exc_info=True)
+        cache_down("Content generation unavailable: cache unreachable")
         return None
 
 
@@ -51,7 +71,7 @@ def bump(**kwargs):
     try:
         cache.set(GENERATION_KEY, time.time_ns(), None)
     except Exception:
-        logger.warning("Could not bump the content generation", exc_info=True)
+        cache_down("Could not bump the content generation")
 
 
 def bump_after_commit(**kwargs):
@@ -112,7 +132,7 @@ def _times(now, current) -> dict:
         try:
             cache.set(key, times, MAX_AGE)
         except Exception:
-            logger.warning("Cache unreachable; publication times not stored", exc_info=True)
+            cache_down("Cache unreachable; publication times not stored")
     return times
 
 
@@ -131,7 +151,7 @@ def cached(name: str, compute, timeout: int = PAGE_CACHE_SECONDS):
         try:
             cache.set(key, value, timeout)
         except Exception:
-            logger.warning("Cache unreachable; %s not stored", name, exc_info=True)
+            cache_down("Cache unreachable; %s not stored", name)
     return value
 
 
@@ -202,7 +222,7 @@ def _from_cache(current: State):
     try:
         stored = cache.get(_key(current))
     except Exception:
-        logger.warning("Page cache unreachable; rendering", exc_info=True)
+        cache_down("Page cache unreachable; rendering")
         return None
     if stored is None:
         return None
@@ -220,7 +240,7 @@ def _store(current: State, response):
     try:
         cache.set(_key(current), (response.status_code, response.content, headers), PAGE_CACHE_SECONDS)
     except Exception:
-        logger.warning("Page cache unreachable; response not stored", exc_info=True)
+        cache_down("Page cache unreachable; response not stored")
 
 
 def _cache_headers(response, current: State):

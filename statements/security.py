@@ -109,7 +109,9 @@ def rate_limited(bucket: str, applies=lambda request: True):
                 cache.add(key, 0, window + 1)
                 used = cache.incr(key)
             except Exception:  # noqa: BLE001 - cache unreachable: serve, don't fail
-                logger.warning("rate limit not applied: cache unreachable", exc_info=True)
+                from .freshness import cache_down
+
+                cache_down("Rate limit not applied: cache unreachable")
                 return view(request, *args, **kwargs)
             if used > limit:
                 retry_after = max(1, start + window - now)
@@ -159,3 +161,34 @@ def lockout_response(request, *args, **kwargs):
     }
     logger.warning("login locked out", extra={"event": "login_locked_out", "client": client_ip(request)})
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database is unreachable (restarting, failing over): 503 with Retry-After and
+    a plain message instead of a 500, logged. Django's CONN_HEALTH_CHECKS replaces the
+    broken connection on the next request, so workers recover without a restart."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "database unavailable",
+            exc_info=exception,
+            extra={"event": "database_unavailable", "path": request.path},
+        )
+        # A page of its own: nothing in it may need the database.
+        from django.http import HttpResponse
+        from django.template import loader
+
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
+        return response

@@ -52,3 +52,11 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def cache_outage_log_state():
+    """Each test sees the first cache outage logged."""
+    from statements import freshness
+
+    freshness._CACHE_DOWN.update(logged_at=0.0, suppressed=0)

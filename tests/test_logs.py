@@ -70,3 +70,19 @@ def test_production_logs_are_json_by_default():
     from pressoffice.settings import base
 
     assert base.LOGGING["handlers"]["console"]["formatter"] == "json"
+
+
+def test_a_cache_outage_is_logged_once_a_minute_not_once_a_request(caplog, monkeypatch):
+    from statements import freshness
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(freshness.cache, "get", broken)
+    for _request in range(5):
+        assert freshness.generation() is None
+    assert len(records(caplog, "cache_unreachable")) == 1
+    monkeypatch.setattr(freshness.time, "monotonic", lambda: 10**9)
+    freshness.generation()
+    second = records(caplog, "cache_unreachable")[1]
+    assert second.suppressed_since_last == 4

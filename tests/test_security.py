@@ -297,3 +297,14 @@ def test_healthz_is_never_cached_and_tells_no_secrets(client):
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_database_outage_is_a_503_with_retry_after_not_a_500():
+    from django.test import Client
+
+    with override_settings(DEBUG=False, ROOT_URLCONF="tests.urls_boom"):
+        response = Client(raise_request_exception=False).get("/database-down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5" and response["Cache-Control"] == "no-store"
+    body = response.content.decode()
+    assert "briefly unavailable" in body and "Connection refused" not in body

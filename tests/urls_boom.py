@@ -7,4 +7,10 @@ def boom(request):
     raise RuntimeError("secret detail")
 
 
-urlpatterns = [path("boom/", boom)]
+def database_down(request):
+    from django.db import OperationalError
+
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+urlpatterns = [path("boom/", boom), path("database-down/", database_down)]
