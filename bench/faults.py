@@ -168,7 +168,7 @@ def reader_paths(port) -> list[str]:
 
 
 EDITOR = r"""
-import json, os, sys, time, django
+import datetime, json, os, sys, time, django
 django.setup()
 from statements import workflow
 from statements.models import Revision, Statement, Translation, Person
@@ -183,13 +183,14 @@ editor, publisher = staff("fault-editor", "Editor"), staff("fault-publisher", "P
 person = Person.objects.order_by("pk").first()
 deadline = time.monotonic() + float(sys.argv[1])
 run = sys.argv[2]
-written, actions = 0, {}
+written, actions, gone = 0, {}, []
 def did(name):
     actions[name] = actions.get(name, 0) + 1
 n = 0
 while time.monotonic() < deadline:
     n += 1
-    statement = Statement.objects.create(occurred_on="2024-05-01", location=f"fault-run-{run}", original_language="en")
+    statement = Statement.objects.create(occurred_on=datetime.date(2024, 5, 1), location=f"fault-run-{run}",
+                                         original_language="en")
     statement.participations.create(person=person, position=0)
     version = Translation(statement=statement, language="en")
     workflow.save_draft(translation=version, actor=editor, title=f"Fault-run talks {run} {n}", standfirst="",
@@ -206,14 +207,20 @@ while time.monotonic() < deadline:
         workflow.withdraw(translation=version, actor=publisher, explanation="Superseded."); did("withdrawn")
     if n % 3 == 0:
         workflow.unpublish(translation=version, actor=publisher, reason="published_in_error"); did("unpublished")
+        gone.append(version.get_absolute_url())
 stored = Revision.objects.filter(translation__statement__location=f"fault-run-{run}").count()
-print(json.dumps({"written": written, "stored": stored, "statements": n, "actions": actions}))
+print(json.dumps({"written": written, "stored": stored, "statements": n, "actions": actions, "gone": gone[-30:]}))
 """
 
 
 def run_editor(env, seconds, run_id):
     return subprocess.Popen(
-        [PYTHON, "-c", EDITOR, str(seconds), run_id], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        [PYTHON, "-c", EDITOR, str(seconds), run_id],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
 
 
@@ -252,6 +259,14 @@ def editing(seconds):
         editor = run_editor(env, seconds - 2, "editing")
         records = Readers(server.port, paths).run(seconds)
         report = json.loads(editor.communicate(timeout=120)[0].strip().splitlines()[-1])
+        # Every worker must know at once what the editor process took down: each of the
+        # last unpublished pages, asked several times (both workers), must be gone.
+        stale = 0
+        for path in report["gone"]:
+            for _attempt in range(4):
+                connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=15)
+                connection.request("GET", path)
+                stale += connection.getresponse().status != 410
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -267,9 +282,10 @@ def editing(seconds):
         f"| 5xx or no answer | **{errors}** |",
         f"| editor: statements / actions | {report['statements']} / {report['actions']} |",
         f"| revisions written / found afterwards | {report['written']} / {report['stored']} |",
+        f"| unpublished pages still served afterwards (last {len(report['gone'])}, 4 asks each) | **{stale}** |",
         f"| server log lines | {logs} |",
     ]
-    ok = errors == 0 and report["written"] == report["stored"]
+    ok = errors == 0 and report["written"] == report["stored"] and stale == 0
     return lines, ok
 
 

@@ -60,3 +60,10 @@ def cache_outage_log_state():
     from statements import freshness
 
     freshness._CACHE_DOWN.update(logged_at=0.0, suppressed=0)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from .counts import TRIED
+
+    for name, line in TRIED.items():
+        terminalreporter.write_line(f"{name}: {line}")

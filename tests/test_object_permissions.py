@@ -18,6 +18,7 @@ from PIL import Image as Pillow
 from statements import workflow
 from statements.models import AuditEntry, PreviewLink, Revision, Statement, Translation
 
+from .counts import TRIED as COUNTS
 from .factories import make_person, make_staff, make_statement, make_topic, make_user, make_version
 from .test_images import encode, store
 
@@ -372,4 +373,4 @@ def report_counts():
     if TRIED:
         endpoints = {endpoint for endpoint, _role in TRIED}
         roles = {role for _endpoint, role in TRIED}
-        print(f"\nobject permissions: {len(endpoints)} endpoints × {len(roles)} roles = {len(TRIED)} checks")
+        COUNTS["object permissions"] = f"{len(endpoints)} endpoints × {len(roles)} roles = {len(TRIED)} checks"

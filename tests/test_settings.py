@@ -58,3 +58,14 @@ def test_base_settings_are_safe_by_default():
 def test_bad_boolean_env_refused(value):
     result = run_django("pressoffice.settings.dev", {"PRESSOFFICE_FOUR_EYES": value}, "check")
     assert result.returncode != 0 and "PRESSOFFICE_FOUR_EYES must be true or false" in result.stderr
+
+
+def test_without_redis_the_cache_is_shared_by_every_process_on_the_machine(tmp_path):
+    """A per-process memory cache would let one gunicorn worker serve a page another
+    worker's publication or withdrawal has made stale: the default is a folder."""
+    env = {"PRESSOFFICE_CACHE_DIR": str(tmp_path)}
+    write = "from django.core.cache import cache; cache.set('shared', 'yes', None)"
+    read = "from django.core.cache import cache; print(cache.get('shared'))"
+    assert run_django("pressoffice.settings.dev", env, "shell", "--no-imports", "-c", write).returncode == 0
+    result = run_django("pressoffice.settings.dev", env, "shell", "--no-imports", "-c", read)
+    assert result.stdout.strip() == "yes", result.stderr

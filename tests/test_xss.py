@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from statements import workflow
 
+from .counts import TRIED
 from .factories import appoint, make_country, make_person, make_role, make_staff, make_statement, make_topic, make_user
 from .xss import PAYLOADS, feed_problems, html_problems, json_ld_problems
 
@@ -300,9 +301,8 @@ def test_search_highlighting_never_cuts_into_an_entity():
 def report():
     yield
     if TALLY["payloads"]:
-        print(
-            f"\nXSS: {len(TALLY['payloads'])} payloads × {len(TALLY['fields'])} fields"
-            f" × {len(TALLY['outputs'])} outputs;"
+        TRIED["XSS"] = (
+            f"{len(TALLY['payloads'])} payloads × {len(TALLY['fields'])} fields × {len(TALLY['outputs'])} outputs;"
             f" {TALLY['triples']} (payload, field, output) renderings parsed and found inert"
         )
 

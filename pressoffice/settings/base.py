@@ -111,8 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory by default; REDIS_URL (redis://host:6379/0) shares the cache between
-# app servers.
+# REDIS_URL (redis://host:6379/0) shares the cache between app servers. Without it the
+# cache is a folder on this machine (PRESSOFFICE_CACHE_DIR), shared by every worker
+# process and management command here, so a publication or withdrawal made in one process
+# is seen by all at once (a per-process memory cache would keep serving the old page).
+# One machine only: several app servers need Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -123,7 +126,19 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    import hashlib
+    import tempfile
+
+    _database = DATABASES["default"]
+    _site = f"{_database.get('HOST', '')}:{_database.get('PORT', '')}/{_database.get('NAME', '')}"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("PRESSOFFICE_CACHE_DIR")
+            or str(Path(tempfile.gettempdir()) / "pressoffice-cache" / hashlib.sha256(_site.encode()).hexdigest()[:16]),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

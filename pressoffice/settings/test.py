@@ -37,3 +37,8 @@ PRESSOFFICE_RATE_LIMIT_FEEDS = "off"
 
 # The crawler tests fetch stylesheets too: serve them from the source folders.
 WHITENOISE_USE_FINDERS = True
+
+# Each test process keeps its cache in memory (tests/conftest.py clears it per test),
+# unless the Redis tests give a REDIS_URL.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from ..counts import TRIED
 from ..factories import make_user
 from ..test_xss import build
 from ..xss import PAYLOADS
@@ -105,7 +106,7 @@ def test_no_payload_runs_in_chromium(group, browser, live_server, django_capture
 def report():
     yield
     if SEEN["pages"]:
-        print(
-            f"\nXSS in Chromium: {len(PAYLOADS)} payloads in {len(SEEN['groups'])} groups,"
+        TRIED["XSS in Chromium"] = (
+            f"{len(PAYLOADS)} payloads in {len(SEEN['groups'])} groups,"
             f" {SEEN['pages']} page loads, no dialog, no blocked script, no foreign request"
         )
