@@ -38,10 +38,23 @@ def newsroom(db):
     }
 
 
+CSP_VIOLATIONS = []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """The admin's widgets (autocomplete, focal point, date pickers) work under the
+    Content Security Policy: the browser never has to block anything."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
+
+
 def as_user(browser, live_server, user):
     context = browser.new_context()
     login(context, live_server, user)
     page = context.new_page()
+    page.on("console", lambda m: CSP_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None)
     page.set_default_timeout(15000)
     return page
 

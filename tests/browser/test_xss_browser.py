@@ -110,3 +110,21 @@ def report():
             f"{len(PAYLOADS)} payloads in {len(SEEN['groups'])} groups,"
             f" {SEEN['pages']} page loads, no dialog, no blocked script, no foreign request"
         )
+
+
+def test_the_policy_blocks_an_injected_inline_script_and_the_watch_sees_it(browser, live_server):
+    """Were a payload ever to get through the escaping, the browser would refuse to run it
+    — and the watch above would report it."""
+    context = browser.new_context()
+    page = context.new_page()
+    reports = []
+    page.on("console", lambda m: reports.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(live_server.url + "/en/")
+    ran = page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1;';"
+        " document.body.appendChild(s); return window.ran === 1; }"
+    )
+    page.wait_for_timeout(100)
+    context.close()
+    assert ran is False
+    assert reports and "script-src" in reports[0]
