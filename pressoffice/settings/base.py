@@ -131,11 +131,11 @@ else:
 
     _database = DATABASES["default"]
     _site = f"{_database.get('HOST', '')}:{_database.get('PORT', '')}/{_database.get('NAME', '')}"
+    _site_folder = Path(tempfile.gettempdir()) / "pressoffice-cache" / hashlib.sha256(_site.encode()).hexdigest()[:16]
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("PRESSOFFICE_CACHE_DIR")
-            or str(Path(tempfile.gettempdir()) / "pressoffice-cache" / hashlib.sha256(_site.encode()).hexdigest()[:16]),
+            "LOCATION": os.environ.get("PRESSOFFICE_CACHE_DIR") or str(_site_folder),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
