@@ -20,6 +20,7 @@ from statements.models import AuditEntry, PreviewLink, Revision, Statement, Tran
 
 from .counts import TRIED as COUNTS
 from .factories import make_person, make_staff, make_statement, make_topic, make_user, make_version
+from .test_admin import version_data
 from .test_images import encode, store
 
 pytestmark = pytest.mark.django_db
@@ -78,19 +79,6 @@ def snapshot():
 
 def admin(name, *args):
     return reverse(f"admin:{name}", args=args)
-
-
-def version_form(version, **overrides):
-    latest = version.revisions.order_by("-number").first()
-    return {
-        "title": latest.title,
-        "standfirst": latest.standfirst,
-        "body": latest.body,
-        "slug": version.slug,
-        "change_note": "",
-        "base_revision": str(latest.number),
-        **overrides,
-    }
 
 
 def statement_form(statement, **overrides):
@@ -184,13 +172,13 @@ ENDPOINTS = {
     "edit an English draft": (
         "POST",
         lambda w: admin("statements_translation_change", w["draft"].pk),
-        lambda w: version_form(w["draft"], body="Edited"),
+        lambda w: version_data(w["draft"], body="Edited"),
         EDITORS,
     ),
     "edit the Persian translation": (
         "POST",
         lambda w: admin("statements_translation_change", w["persian"].pk),
-        lambda w: version_form(w["persian"], body="ویرایش"),
+        lambda w: version_data(w["persian"], body="ویرایش"),
         VIEWERS,
     ),
     "submit for review": (
@@ -361,7 +349,7 @@ def test_publisher_only_fields_posted_by_an_editor_are_refused(client):
     client.post(admin("statements_statement_change", w["live"].statement_id), statement_form(w["live"].statement))
     client.post(
         admin("statements_translation_change", w["draft"].pk),
-        version_form(w["draft"], status="published", published_at="2020-01-01 00:00", is_force_published="on"),
+        version_data(w["draft"], status="published", published_at="2020-01-01 00:00", is_force_published="on"),
     )
     after = snapshot()
     assert after[0] == before[0] and after[2:] == before[2:]

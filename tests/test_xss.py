@@ -23,6 +23,7 @@ from statements import workflow
 
 from .counts import TRIED
 from .factories import appoint, make_country, make_person, make_role, make_staff, make_statement, make_topic, make_user
+from .test_admin import version_data
 from .xss import PAYLOADS, feed_problems, html_problems, json_ld_problems
 
 pytestmark = pytest.mark.django_db
@@ -274,17 +275,9 @@ def test_messages_escape_titles(client, django_capture_on_commit_callbacks):
         w = build(payload)
     client.force_login(make_user("chief", superuser=True))
     version = w["persian"]
-    latest = version.revisions.order_by("-number").first()
     url = reverse("admin:statements_translation_change", args=[version.pk])
-    data = {
-        "title": latest.title,
-        "standfirst": "",
-        "body": latest.body,
-        "slug": version.slug,
-        "change_note": "",
-        "base_revision": str(latest.number),
-    }
-    response = client.post(url, {**data, "body": latest.body + "\n\nMore."}, follow=True)
+    data = version_data(version)
+    response = client.post(url, {**data, "body": data["body"] + "\n\nMore."}, follow=True)
     text = response.content.decode()
     assert 'class="success"' in text and tag("titlefa") in text
     assert html_problems(text) == []
