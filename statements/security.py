@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger("statements.security")
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or the address PRESSOFFICE_PROXY_COUNT trusted
     proxies recorded in X-Forwarded-For (the right-most ones are the proxies' own)."""
     count = settings.PRESSOFFICE_PROXY_COUNT
@@ -27,7 +27,7 @@ def client_ip(request) -> str:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if len(hops) >= count:
             return hops[-count]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def is_admin_path(request) -> bool:
@@ -104,7 +104,7 @@ def rate_limited(bucket: str, applies=lambda request: True):
             limit, window = rate
             now = int(time.time())
             start = now - now % window
-            key = f"rate:{bucket}:{client_ip(request)}:{start}"
+            key = f"rate:{bucket}:{client_ip(request) or 'unknown'}:{start}"
             try:
                 cache.add(key, 0, window + 1)
                 used = cache.incr(key)

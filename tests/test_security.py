@@ -308,3 +308,12 @@ def test_database_outage_is_a_503_with_retry_after_not_a_500():
     assert response["Retry-After"] == "5" and response["Cache-Control"] == "no-store"
     body = response.content.decode()
     assert "briefly unavailable" in body and "Connection refused" not in body
+
+
+def test_client_address_is_none_when_unknown_so_axes_stores_no_bad_ip(rf):
+    from statements.security import client_ip
+
+    request = rf.get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) is None
+    assert client_ip(rf.get("/", REMOTE_ADDR="192.0.2.7")) == "192.0.2.7"
