@@ -1,7 +1,8 @@
 """Request-level protections: the client address, the Content Security Policy, the body
-size cap and per-client rate limits.
+size cap, per-client rate limits, the login lockout page, and a 503 instead of a 500
+while the database is unreachable.
 
-Each refusal is a plain 4xx that says what happened, and is logged.
+Each refusal is a plain 4xx (or 503) that says what happened, and is logged.
 """
 
 import functools

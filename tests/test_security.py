@@ -317,3 +317,10 @@ def test_client_address_is_none_when_unknown_so_axes_stores_no_bad_ip(rf):
     del request.META["REMOTE_ADDR"]
     assert client_ip(request) is None
     assert client_ip(rf.get("/", REMOTE_ADDR="192.0.2.7")) == "192.0.2.7"
+
+
+def test_login_page_shows_the_code_field_only_when_two_factor_is_on(client):
+    assert 'name="otp_token"' not in client.get(LOGIN).content.decode()
+    with override_settings(PRESSOFFICE_REQUIRE_2FA=True):
+        html = client.get(LOGIN).content.decode()
+    assert 'name="otp_token"' in html and 'autocomplete="one-time-code"' in html
