@@ -3,7 +3,10 @@
   editing   60 s of 32 concurrent readers (home, lists, details, feeds, sitemap, search)
             while an editor process publishes, corrects, withdraws and unpublishes
             statements; counts 5xx (must be 0) and checks that every revision the editor
-            wrote is in the database afterwards.
+            wrote is in the database afterwards, and that every worker stops serving
+            what the editor unpublished. On SQLite with the cache folder (the default
+            without Redis); `editing-production` does the same on a throwaway
+            PostgreSQL cluster and Redis server of the script's own.
   postgres  the same readers against a throwaway PostgreSQL cluster of this script's own
             (initdb in a temporary folder, on a free port; never the shared server),
             restarted mid-run; errors must fall inside the outage, and the same gunicorn
@@ -251,7 +254,25 @@ def prepare(env, statements=300):
 
 def editing(seconds):
     folder = Path(tempfile.mkdtemp(prefix="faults-"))
-    env = environment(f"sqlite:///{folder / 'db.sqlite3'}", PRESSOFFICE_PAGE_CACHE="true")
+    try:
+        env = environment(f"sqlite:///{folder / 'db.sqlite3'}", PRESSOFFICE_PAGE_CACHE="true")
+        return _editing(seconds, env, "SQLite, page cache in the shared cache folder")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def editing_production(seconds):
+    """The same on the production stack: PostgreSQL and Redis, each a throwaway of ours."""
+    cluster, redis_server = ThrowawayPostgres(), ThrowawayRedis()
+    try:
+        env = environment(cluster.url(), PRESSOFFICE_PAGE_CACHE="true", REDIS_URL=redis_server.url())
+        return _editing(seconds, env, "PostgreSQL, page cache in Redis")
+    finally:
+        redis_server.stop()
+        cluster.destroy()
+
+
+def _editing(seconds, env, label):
     prepare(env)
     server = Gunicorn(env)
     try:
@@ -269,11 +290,10 @@ def editing(seconds):
                 stale += connection.getresponse().status != 410
     finally:
         server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     logs = server.log_summary()
     statuses, errors, rate = summarise(records, seconds)
     lines = [
-        f"### Readers while an editor works ({seconds} s, {CONCURRENCY} readers, SQLite, page cache on)",
+        f"### Readers while an editor works ({seconds} s, {CONCURRENCY} readers, {label})",
         "",
         "| figure | value |",
         "|---|---|",
@@ -287,6 +307,29 @@ def editing(seconds):
     ]
     ok = errors == 0 and report["written"] == report["stored"] and stale == 0
     return lines, ok
+
+
+class ThrowawayRedis:
+    """A Redis server of our own on a free port, keeping nothing on disk."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="faults-redis-"))
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(0.5)
+
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class ThrowawayPostgres:
@@ -380,16 +423,10 @@ def postgres(seconds):
 
 
 def redis(seconds):
-    folder = Path(tempfile.mkdtemp(prefix="faults-redis-"))
-    port = free_port()
-    redis_server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    time.sleep(0.5)
+    folder = Path(tempfile.mkdtemp(prefix="faults-"))
+    redis_server = ThrowawayRedis()
     env = environment(
-        f"sqlite:///{folder / 'db.sqlite3'}", PRESSOFFICE_PAGE_CACHE="true", REDIS_URL=f"redis://127.0.0.1:{port}/0"
+        f"sqlite:///{folder / 'db.sqlite3'}", PRESSOFFICE_PAGE_CACHE="true", REDIS_URL=redis_server.url()
     )
     try:
         prepare(env)
@@ -402,16 +439,14 @@ def redis(seconds):
             def stop_redis():
                 time.sleep(seconds / 3)
                 stop["at"] = time.monotonic() - readers.started
-                redis_server.terminate()
-                redis_server.wait(timeout=10)
+                redis_server.stop()
 
             records = readers.run(seconds, during=stop_redis)
         finally:
             server.stop()
         logs = server.log_summary()
     finally:
-        if redis_server.poll() is None:
-            redis_server.terminate()
+        redis_server.stop()
         shutil.rmtree(folder, ignore_errors=True)
     statuses, errors, rate = summarise(records, seconds)
     before = [r for r in records if r[0] < stop["at"]]
@@ -436,7 +471,12 @@ def redis(seconds):
     return lines, errors == 0 and served_after == len(after) and after
 
 
-SCENARIOS = {"editing": (editing, 60), "postgres": (postgres, 30), "redis": (redis, 30)}
+SCENARIOS = {
+    "editing": (editing, 60),
+    "editing-production": (editing_production, 60),
+    "postgres": (postgres, 30),
+    "redis": (redis, 30),
+}
 
 
 def main():
