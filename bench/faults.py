@@ -186,7 +186,7 @@ editor, publisher = staff("fault-editor", "Editor"), staff("fault-publisher", "P
 person = Person.objects.order_by("pk").first()
 deadline = time.monotonic() + float(sys.argv[1])
 run = sys.argv[2]
-written, actions, gone = 0, {}, []
+written, actions, gone, live = 0, {}, [], None
 def did(name):
     actions[name] = actions.get(name, 0) + 1
 n = 0
@@ -211,8 +211,11 @@ while time.monotonic() < deadline:
     if n % 3 == 0:
         workflow.unpublish(translation=version, actor=publisher, reason="published_in_error"); did("unpublished")
         gone.append(version.get_absolute_url())
+    if n % 2 == 0 and n % 3:
+        live = version.title
 stored = Revision.objects.filter(translation__statement__location=f"fault-run-{run}").count()
-print(json.dumps({"written": written, "stored": stored, "statements": n, "actions": actions, "gone": gone[-30:]}))
+print(json.dumps({"written": written, "stored": stored, "statements": n, "actions": actions, "gone": gone[-30:],
+                  "live": live}))
 """
 
 
@@ -288,6 +291,13 @@ def _editing(seconds, env, label):
                 connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=15)
                 connection.request("GET", path)
                 stale += connection.getresponse().status != 410
+        # ... and the newest statement it left live must be in the feed every worker serves
+        # (a worker with its own stale cache would still be serving an older feed).
+        for _attempt in range(4):
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=15)
+            connection.request("GET", "/en/feeds/statements.json")
+            titles = [item["title"] for item in json.loads(connection.getresponse().read())["items"]]
+            stale += report["live"] not in titles
     finally:
         server.stop()
     logs = server.log_summary()
@@ -302,7 +312,8 @@ def _editing(seconds, env, label):
         f"| 5xx or no answer | **{errors}** |",
         f"| editor: statements / actions | {report['statements']} / {report['actions']} |",
         f"| revisions written / found afterwards | {report['written']} / {report['stored']} |",
-        f"| unpublished pages still served afterwards (last {len(report['gone'])}, 4 asks each) | **{stale}** |",
+        f"| stale answers afterwards: last {len(report['gone'])} unpublished pages and the feed, 4 asks each"
+        f" | **{stale}** |",
         f"| server log lines | {logs} |",
     ]
     ok = errors == 0 and report["written"] == report["stored"] and stale == 0
