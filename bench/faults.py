@@ -34,37 +34,14 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import GUNICORN, PYTHON, ROOT, free_port  # noqa: E402
+from load import GUNICORN, PYTHON, ROOT, base_environment, free_port, manage  # noqa: E402
 
-PG_BIN = (
-    next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
-    if Path("/usr/lib/postgresql").exists()
-    else None
-)
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
 CONCURRENCY = 32
 
 
 def environment(database_url, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PRESSOFFICE_", "REDIS_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="pressoffice.settings.base",
-        DJANGO_SECRET_KEY="faults-only-" + "x" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=database_url,
-        DJANGO_CONN_MAX_AGE="600",
-        DJANGO_LOG_LEVEL="WARNING",
-        PRESSOFFICE_RATE_LIMIT_SEARCH="off",
-        PRESSOFFICE_RATE_LIMIT_FEEDS="off",
-        PRESSOFFICE_LOGIN_THROTTLING="off",
-        **extra,
-    )
-    return env
-
-
-def manage(env, *args, capture=False):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
-    ).stdout
+    return base_environment(database_url, DJANGO_LOG_LEVEL="WARNING", PRESSOFFICE_LOGIN_THROTTLING="off", **extra)
 
 
 class Gunicorn:

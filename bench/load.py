@@ -33,22 +33,28 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def environment(database_url: str, cached: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PRESSOFFICE_"))}
+def base_environment(database_url: str, **extra) -> dict:
+    """A production-settings environment of the benchmark's own: nothing inherited from
+    the caller's DJANGO_*, PRESSOFFICE_* or REDIS_URL, rate limits off."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PRESSOFFICE_", "REDIS_URL"))}
     env.update(
         DJANGO_SETTINGS_MODULE="pressoffice.settings.base",
         DJANGO_SECRET_KEY="bench-only-" + "x" * 50,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         DJANGO_CONN_MAX_AGE="600",
-        PRESSOFFICE_BENCH_FLOOR="true",
         PRESSOFFICE_RATE_LIMIT_SEARCH="off",
         PRESSOFFICE_RATE_LIMIT_FEEDS="off",
-        PRESSOFFICE_PAGE_CACHE="true" if cached else "false",
+        **extra,
     )
-    if cached:
-        env["REDIS_URL"] = REDIS
     return env
+
+
+def environment(database_url: str, cached: bool) -> dict:
+    extra = {"REDIS_URL": REDIS} if cached else {}
+    return base_environment(
+        database_url, PRESSOFFICE_BENCH_FLOOR="true", PRESSOFFICE_PAGE_CACHE="true" if cached else "false", **extra
+    )
 
 
 def manage(env, *args):

@@ -48,9 +48,7 @@ def statement_list(request):
         base = base.in_language(language)
     filterset = StatementFilter(data, base, language=language or languages.default_language(), request=request)
     if not filterset.is_valid():
-        from .views import _errors
-
-        return _error(" ".join(_errors(filterset.form)))
+        return _error(" ".join(filterset.error_messages()))
     ordered = filterset.qs.order_by("-public_updated_at", "-pk")
     paginator = IdPaginator(ordered, PER_PAGE, load=lambda ids: _versions().filter(pk__in=ids))
     if int(page) > max(paginator.num_pages, 1):

@@ -207,8 +207,12 @@ def import_(path, progress: Callable = lambda iterable, **kw: iterable) -> dict:
     with tar:
         manifest = read_manifest(tar)
         here = schema()
-        wanted = {app: name for app, name in manifest["schema"].items() if app in here or app in {"statements"}}
-        differing = {app: (name, here.get(app)) for app, name in wanted.items() if here.get(app) != name}
+        archived_apps = {label.split(".")[0] for label in MODELS}
+        differing = {
+            app: (manifest["schema"].get(app), here.get(app))
+            for app in archived_apps
+            if manifest["schema"].get(app) != here.get(app)
+        }
         if differing:
             lines = ", ".join(
                 f"{app}: archive {theirs}, database {ours or 'none'}" for app, (theirs, ours) in differing.items()

@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .filters import StatementFilter
-from .models import Country, Participation, Person, Statement, Topic
-from .views import public_versions
+from .models import Participation, Statement
+from .views import public_choices, public_versions
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -156,7 +156,7 @@ class StatementFeed(Feed):
         self.limit = int(limit)
         self.filterset = StatementFilter(data, public_versions(), language=self.language, request=request)
         if not self.filterset.is_valid():
-            return _bad_request(" ".join(_messages(self.filterset.form)))
+            return _bad_request(" ".join(self.filterset.error_messages()))
         response = super().__call__(request, *args, **kwargs)
         links = [f'<{request.build_absolute_uri()}>; rel="self"']
         if hub_url():
@@ -264,8 +264,6 @@ class StatementFeed(Feed):
     def _content(self, version):
         if version.status != "withdrawn":
             return version.body_html
-        from django.utils.html import escape
-
         notice = escape(version.withdrawal_explanation)
         return f"<p><strong>{escape(_('Withdrawn'))}:</strong> {notice}</p>\n{version.body_html}"
 
@@ -323,24 +321,14 @@ def describe(filterset, language) -> str:
 
 
 def _public_names(data, language):
-    """Names of the filter values that public versions reference; others stay as given,
-    so a feed's title never reveals a name that is not public."""
-    statements = public_versions(language).values("statement_id")
-    models = {
-        "person": (Person, "slug", "participations__statement_id__in"),
-        "topic": (Topic, "slug", "statements__id__in"),
-        "country": (Country, "code", "statements__id__in"),
-    }
+    """Names of the filter values that public versions reference (the list's own filter
+    choices); others stay as given, so a feed's title never reveals a name that is not
+    public."""
+    choices = public_choices(language)
     found = {}
-    for name, (model, key, relation) in models.items():
+    for name in ("person", "topic", "country"):
         values = [v.upper() for v in data.get(name) or []] if name == "country" else data.get(name) or []
-        if not values:
-            found[name] = []
-            continue
-        known = {
-            getattr(obj, key): obj.name_in(language)
-            for obj in model.objects.filter(**{f"{key}__in": values, relation: statements}).distinct()
-        }
+        known = dict(choices[name])
         found[name] = [known.get(value, value) for value in values]
     return found
 
@@ -349,12 +337,6 @@ def _join(names):
     if len(names) <= 1:
         return "".join(names)
     return _("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
-
-
-def _messages(form):
-    from .views import _errors
-
-    return _errors(form)
 
 
 def _bad_request(message):

@@ -46,6 +46,16 @@ class StatementFilter(django_filters.FilterSet):
 
     SORTS = {"newest", "oldest", "relevance"}
 
+    def error_messages(self) -> list[str]:
+        """The form's errors as plain sentences naming the parameter, for 400 answers."""
+        form = self.form
+        messages = list(form.non_field_errors())
+        for name, errors in form.errors.items():
+            if name != "__all__":
+                label = form.fields[name].label if name in form.fields else name
+                messages += [f"{label} ({name}): {error}" for error in errors]
+        return messages
+
     person = ValuesFilter(label=_("Participant"), method="filter_person")
     topic = ValuesFilter(label=_("Topic"), method="filter_topic")
     country = ValuesFilter(label=_("Country"), method="filter_country", validator=COUNTRY)

@@ -13,7 +13,10 @@ from csp.constants import NONCE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("statements.security")
@@ -176,8 +179,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error(
@@ -186,9 +187,6 @@ class DatabaseUnavailableMiddleware:
             extra={"event": "database_unavailable", "path": request.path},
         )
         # A page of its own: nothing in it may need the database.
-        from django.http import HttpResponse
-        from django.template import loader
-
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         response["Cache-Control"] = "no-store"

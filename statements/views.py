@@ -73,7 +73,7 @@ class FilteredListView(TemplateView):
             return bad_request(request, [_("The page number must be a whole number from 1.")])
         self.filterset = StatementFilter(data, public_versions(), language=get_language(), request=request)
         if not self.filterset.is_valid():
-            return bad_request(request, _errors(self.filterset.form))
+            return bad_request(request, self.filterset.error_messages())
         count_key = f"{get_language()}:{_canonical_query(data)}"
         paginator = IdPaginator(self.filterset.qs, PER_PAGE, load=load_rows, count_key=count_key)
         if paginator.count == 0 and not self.allow_empty:
@@ -86,9 +86,7 @@ class FilteredListView(TemplateView):
     def get_context_data(self, **kwargs):
         q = self.filterset.form.cleaned_data.get("q") or ""
         rows = [Row(version, q) for version in self.page.object_list]
-        skip = sorted(self.fixed_filters())
-        language = get_language()
-        choices = freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip))
+        choices = public_choices(get_language(), skip=self.fixed_filters())
         query = self.request.GET
         return super().get_context_data(
             feeds=self.feed_links(),
@@ -114,15 +112,6 @@ def _canonical_query(data) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _errors(form) -> list[str]:
-    messages = list(form.non_field_errors())
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            label = form.fields[name].label if name in form.fields else name
-            messages += [f"{label} ({name}): {error}" for error in errors]
-    return messages
-
-
 def load_rows(ids):
     participants = Participation.objects.select_related("person").only(
         "statement_id", "position", "part", "person__name", "person__names", "person__slug"
@@ -142,6 +131,12 @@ class Row:
         self.title = search.highlight(version.title, q) if q else version.title
         self.standfirst = search.highlight(version.standfirst, q) if q else version.standfirst
         self.snippet = search.snippet(version.body, q) if q else ""
+
+
+def public_choices(language, skip=()) -> dict:
+    """`filter_choices`, kept in the cache for the current content generation."""
+    skip = sorted(skip)
+    return freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip))
 
 
 def filter_choices(language, skip=frozenset()):

@@ -37,6 +37,32 @@ class ConflictError(TransitionError):
         self.latest = latest
 
 
+def _logs_refusals(function):
+    """Every refusal is logged: who tried what on which version, and why not."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except TransitionError as refusal:
+            target = kwargs.get("translation") or kwargs.get("source") or kwargs.get("statement") or kwargs.get("link")
+            logger.warning(
+                "%s refused: %s",
+                function.__name__,
+                refusal,
+                extra={
+                    "event": "transition_refused",
+                    "action": function.__name__,
+                    "actor": getattr(kwargs.get("actor"), "username", None),
+                    "target": f"{type(target).__name__}:{getattr(target, 'pk', None)}" if target is not None else None,
+                    "reason": str(refusal),
+                },
+            )
+            raise
+
+    return wrapper
+
+
 # Checks shared by the transitions -------------------------------------------------
 
 
@@ -126,6 +152,7 @@ def _changed_public_content(translation, reason: str):
 # Text ----------------------------------------------------------------------------
 
 
+@_logs_refusals
 @transaction.atomic
 def save_draft(
     *,
@@ -200,6 +227,7 @@ def save_draft(
     return revision
 
 
+@_logs_refusals
 @transaction.atomic
 def restore_revision(*, translation: Translation, revision: Revision, actor, now=None) -> Revision:
     """Make an old revision's text the newest again, as a new revision: history is
@@ -229,6 +257,7 @@ def restore_revision(*, translation: Translation, revision: Revision, actor, now
     return restored
 
 
+@_logs_refusals
 @transaction.atomic
 def start_translation(*, source: Translation, language: str, actor, prefill: bool = True, now=None) -> Translation:
     """A new draft version in `language`, from the statement's original.
@@ -260,6 +289,7 @@ def start_translation(*, source: Translation, language: str, actor, prefill: boo
     return version
 
 
+@_logs_refusals
 @transaction.atomic
 def mark_translation_current(*, translation: Translation, actor, now=None) -> Translation:
     """The translator has dealt with the original's changes: move the base forward."""
@@ -309,6 +339,7 @@ def _check_second_pair_of_eyes(translation: Translation, revision: Revision, act
         raise TransitionError(_("You submitted this for review: someone else must publish it (second pair of eyes)."))
 
 
+@_logs_refusals
 @transaction.atomic
 def submit_for_review(*, translation: Translation, actor, now=None) -> Translation:
     """Send a draft, or the pending changes of a live version, to the publishers."""
@@ -341,6 +372,7 @@ def submit_for_review(*, translation: Translation, actor, now=None) -> Translati
     return translation
 
 
+@_logs_refusals
 @transaction.atomic
 def reject(*, translation: Translation, actor, reason: str, now=None) -> Translation:
     """Send a version (or the pending changes of a live one) back, with an internal remark."""
@@ -390,6 +422,7 @@ def _go_live(translation: Translation, revision: Revision, *, at, now, major: bo
     _changed_public_content(translation, "publish" if first else ("correct_major" if major else "correct_minor"))
 
 
+@_logs_refusals
 @transaction.atomic
 def publish(
     *,
@@ -439,6 +472,7 @@ def publish(
     return translation
 
 
+@_logs_refusals
 @transaction.atomic
 def unschedule(*, translation: Translation, actor, now=None) -> Translation:
     """Take a scheduled first publication back to review before it goes live."""
@@ -467,6 +501,7 @@ def unschedule(*, translation: Translation, actor, now=None) -> Translation:
     return translation
 
 
+@_logs_refusals
 @transaction.atomic
 def force_publish(*, translation: Translation, actor, reason: str, now=None) -> Translation:
     """Publish now without review or a second pair of eyes: the audited escape hatch.
@@ -503,6 +538,7 @@ def force_publish(*, translation: Translation, actor, reason: str, now=None) -> 
     return translation
 
 
+@_logs_refusals
 @transaction.atomic
 def approve_retrospectively(*, translation: Translation, actor, now=None) -> Translation:
     now = now or timezone.now()
@@ -518,6 +554,7 @@ def approve_retrospectively(*, translation: Translation, actor, now=None) -> Tra
     return translation
 
 
+@_logs_refusals
 @transaction.atomic
 def withdraw(*, translation: Translation, actor, explanation: str, now=None) -> Translation:
     """The version stays readable, with the publisher's explanation on top."""
@@ -556,6 +593,7 @@ def _check_redirect(url: str) -> str:
     return url
 
 
+@_logs_refusals
 @transaction.atomic
 def unpublish(
     *, translation: Translation, actor, reason: str, explanation: str = "", redirect_url: str = "", now=None
@@ -629,6 +667,7 @@ def metadata_snapshot(statement: Statement) -> dict:
     return snapshot
 
 
+@_logs_refusals
 @transaction.atomic
 def update_statement(*, statement: Statement, actor, apply, now=None) -> Statement:
     """Change a statement's metadata: `apply()` saves the row and its relations.
@@ -667,6 +706,7 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
     return statement
 
 
+@_logs_refusals
 @transaction.atomic
 def create_preview_link(*, translation: Translation, actor, days: int = 7, note: str = "", now=None) -> PreviewLink:
     now = now or timezone.now()
@@ -684,6 +724,7 @@ def create_preview_link(*, translation: Translation, actor, days: int = 7, note:
     return link
 
 
+@_logs_refusals
 @transaction.atomic
 def revoke_preview_link(*, link: PreviewLink, actor, now=None) -> PreviewLink:
     now = now or timezone.now()
@@ -731,49 +772,3 @@ def available_actions(translation: Translation, user, now=None) -> list[str]:
     if may_edit and translation.source_revision_id and not translation.is_original:
         actions.append("mark_translation_current")
     return actions
-
-
-def _logs_refusals(function):
-    """Every refusal is logged: who tried what on which version, and why not."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except TransitionError as refusal:
-            target = kwargs.get("translation") or kwargs.get("source") or kwargs.get("statement") or kwargs.get("link")
-            logger.warning(
-                "%s refused: %s",
-                function.__name__,
-                refusal,
-                extra={
-                    "event": "transition_refused",
-                    "action": function.__name__,
-                    "actor": getattr(kwargs.get("actor"), "username", None),
-                    "target": f"{type(target).__name__}:{getattr(target, 'pk', None)}" if target is not None else None,
-                    "reason": str(refusal),
-                },
-            )
-            raise
-
-    return wrapper
-
-
-for _name in [
-    "save_draft",
-    "restore_revision",
-    "start_translation",
-    "mark_translation_current",
-    "submit_for_review",
-    "reject",
-    "publish",
-    "unschedule",
-    "force_publish",
-    "approve_retrospectively",
-    "withdraw",
-    "unpublish",
-    "update_statement",
-    "create_preview_link",
-    "revoke_preview_link",
-]:
-    globals()[_name] = _logs_refusals(globals()[_name])

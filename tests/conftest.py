@@ -1,12 +1,18 @@
 import pytest
 from django.test import override_settings
 
-from .factories import make_user
+from .factories import make_staff, make_user
 
 
 @pytest.fixture
 def superuser(db):
     return make_user("chief", superuser=True)
+
+
+@pytest.fixture
+def staff(db):
+    """An editor and a publisher: the two people a normal publication needs."""
+    return {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
 
 
 @pytest.fixture

@@ -109,3 +109,9 @@ def publish_directly(version, at=None):
     )
     version.refresh_from_db()
     return version
+
+
+def review_and_publish(version, staff, **kwargs):
+    """Submit as the editor, publish as the publisher (`staff` as in the conftest fixture)."""
+    workflow.submit_for_review(translation=version, actor=staff["editor"])
+    return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from statements import websub, workflow
 from statements.models import Country, Translation, WebSubPing
 
-from .factories import make_person, make_staff, make_statement, make_topic, make_version
+from .factories import make_person, make_statement, make_topic, make_version, review_and_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -30,19 +30,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 FEEDS = ["/en/feeds/statements.rss", "/en/feeds/statements.atom", "/en/feeds/statements.json"]
 
 
-@pytest.fixture
-def staff(db):
-    return {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
-
-
-def publish(version, staff, **kwargs):
-    workflow.submit_for_review(translation=version, actor=staff["editor"])
-    return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)
-
-
 def make_public(staff, title="A statement", language="en", statement=None, **fields):
     statement = statement or make_statement(participants=fields.pop("participants", None) or [make_person()], **fields)
-    return publish(make_version(statement, language=language, title=title, actor=staff["editor"]), staff)
+    return review_and_publish(make_version(statement, language=language, title=title, actor=staff["editor"]), staff)
 
 
 def edit(version, staff, body, **kwargs):
@@ -203,7 +193,7 @@ def test_hidden_versions_never_in_feeds_or_api(client, staff, world):
     scheduled = make_version(
         make_statement(participants=[world["person"]]), title="Secret later", actor=staff["editor"]
     )
-    publish(scheduled, staff, at=timezone.now() + datetime.timedelta(days=1))
+    review_and_publish(scheduled, staff, at=timezone.now() + datetime.timedelta(days=1))
     urls = [*FEEDS, "/en/people/maren-holt/feed.rss", "/api/ninjs/statements/", "/api/ninjs/statements/?q=secret"]
     for url in urls:
         assert "Secret" not in client.get(url).content.decode(), url
@@ -311,7 +301,7 @@ def test_etag_differs_between_formats_and_filters(client, world):
 def test_a_scheduled_time_passing_changes_the_etag_and_caps_max_age(client, staff, world, monkeypatch):
     at = timezone.now() + datetime.timedelta(seconds=30)
     version = make_version(make_statement(participants=[make_person()]), title="At noon", actor=staff["editor"])
-    publish(version, staff, at=at)
+    review_and_publish(version, staff, at=at)
     response = client.get(FEEDS[0])
     assert "max-age=" in response["Cache-Control"]
     max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])

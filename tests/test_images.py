@@ -20,7 +20,7 @@ from PIL import ImageDraw
 from statements import images, workflow
 from statements.models import Image, Rendition
 
-from .factories import make_person, make_staff, make_statement, make_user, make_version
+from .factories import make_person, make_staff, make_statement, make_user, make_version, review_and_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -352,11 +352,6 @@ def test_image_in_use_cannot_be_deleted(admin_client):
 # Private until public ------------------------------------------------------------------
 
 
-@pytest.fixture
-def staff(db):
-    return {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
-
-
 def public_files() -> set[str]:
     root = Path(storages["default"].location)
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
@@ -364,8 +359,7 @@ def public_files() -> set[str]:
 
 def publish(version, staff, on_commit, **kwargs):
     with on_commit(execute=True):
-        workflow.submit_for_review(translation=version, actor=staff["editor"])
-        return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)
+        return review_and_publish(version, staff, **kwargs)
 
 
 def test_image_has_no_public_url_until_its_statement_is_published(staff, django_capture_on_commit_callbacks):

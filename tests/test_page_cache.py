@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from statements import workflow
 
-from .factories import make_person, make_staff, make_statement, make_version
+from .factories import make_person, make_statement, make_version, review_and_publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -21,11 +21,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 def page_cache(settings):
     settings.PRESSOFFICE_PAGE_CACHE = True
     settings.PRESSOFFICE_BUMP_AT_ONCE = False  # as in production: after commit
-
-
-@pytest.fixture
-def staff(db):
-    return {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
 
 
 @pytest.fixture
@@ -38,8 +33,7 @@ def publish(staff, commit, title, person=None, **kwargs):
     statement = make_statement(participants=[person or make_person()])
     version = make_version(statement, title=title, actor=staff["editor"])
     with commit():
-        workflow.submit_for_review(translation=version, actor=staff["editor"])
-        return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)
+        return review_and_publish(version, staff, **kwargs)
 
 
 def body(client, url, **headers):

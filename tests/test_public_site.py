@@ -14,21 +14,11 @@ from django.utils import timezone
 from statements import workflow
 from statements.models import Country, Translation
 
-from .factories import make_person, make_staff, make_statement, make_topic, make_version
+from .factories import make_person, make_statement, make_topic, make_version, review_and_publish
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-@pytest.fixture
-def staff(db):
-    return {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
-
-
-def publish(version, staff, **kwargs):
-    workflow.submit_for_review(translation=version, actor=staff["editor"])
-    return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)
 
 
 def make_public(staff, *, title=None, language="en", statement=None, **statement_fields):
@@ -36,7 +26,7 @@ def make_public(staff, *, title=None, language="en", statement=None, **statement
         statement_fields.setdefault("participants", [make_person()])
         statement = make_statement(**statement_fields)
     version = make_version(statement, language=language, title=title, actor=staff["editor"])
-    return publish(version, staff)
+    return review_and_publish(version, staff)
 
 
 def parse(response):
@@ -68,9 +58,9 @@ def hidden_world(staff):
         if state == "in_review":
             workflow.submit_for_review(translation=version, actor=staff["editor"])
         elif state == "scheduled":
-            publish(version, staff, at=timezone.now() + datetime.timedelta(days=1))
+            review_and_publish(version, staff, at=timezone.now() + datetime.timedelta(days=1))
         elif state == "unpublished":
-            publish(version, staff)
+            review_and_publish(version, staff)
             workflow.unpublish(translation=version, actor=staff["publisher"], reason="published_in_error")
         hidden[state] = Translation.objects.get(pk=version.pk)
     return public, hidden
@@ -159,7 +149,7 @@ def test_pending_changes_never_reach_the_public(client, staff):
 def test_scheduled_version_appears_at_its_time(client, staff, monkeypatch):
     version = make_version(make_statement(participants=[make_person()]), title="Soon", actor=staff["editor"])
     at = timezone.now() + datetime.timedelta(hours=1)
-    publish(version, staff, at=at)
+    review_and_publish(version, staff, at=at)
     assert "Soon" not in client.get("/en/statements/").content.decode()
     monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
     assert "Soon" in client.get("/en/statements/").content.decode()
