@@ -94,7 +94,7 @@ def ninjs(version, request) -> dict:
         "version": str(version.live_revision.number) if version.live_revision_id else "1",
         "firstCreated": version.first_published_at.isoformat(),
         "versionCreated": version.public_updated_at.isoformat(),
-        "pubStatus": "canceled" if version.status == Translation.Status.WITHDRAWN else "usable",
+        "pubStatus": "canceled" if version.is_withdrawn else "usable",
         "language": language,
         "title": version.title,
         "headlines": [{"role": "main", "value": version.title}],
@@ -145,7 +145,7 @@ def ninjs(version, request) -> dict:
         ],
         "genres": [{"name": statement.get_kind_display(), "literal": statement.kind}],
     }
-    if version.status == Translation.Status.WITHDRAWN:
+    if version.is_withdrawn:
         item["edNote"] = version.withdrawal_explanation
     picture = _picture(statement.featured_image, language, absolute)
     if picture:

@@ -19,7 +19,7 @@ def sections(user, now=None) -> list[dict]:
         {
             "title": _("My drafts"),
             "rows": versions.with_latest_author()
-            .filter(status="draft", latest_author_id=user.pk)
+            .filter(status=Translation.Status.DRAFT, latest_author_id=user.pk)
             .order_by("-updated_at"),
             "empty": _("No drafts of yours."),
         }

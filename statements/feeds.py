@@ -210,7 +210,7 @@ class StatementFeed(Feed):
     # Each item
 
     def item_title(self, version):
-        if version.status == "withdrawn":
+        if version.is_withdrawn:
             return _("[Withdrawn] %(title)s") % {"title": version.title}
         return version.title
 
@@ -220,7 +220,7 @@ class StatementFeed(Feed):
         return escape(self._summary(version))
 
     def _summary(self, version):
-        if version.status == "withdrawn":
+        if version.is_withdrawn:
             return f"{_('Withdrawn')}: {version.withdrawal_explanation}\n\n{version.standfirst}".strip()
         return version.standfirst
 
@@ -257,12 +257,12 @@ class StatementFeed(Feed):
                 "content_id": str(version.statement.content_id),
                 "kind": version.statement.kind,
                 "meeting_date": version.occurred_on.isoformat(),
-                "withdrawn": version.status == "withdrawn",
+                "withdrawn": version.is_withdrawn,
             },
         }
 
     def _content(self, version):
-        if version.status != "withdrawn":
+        if not version.is_withdrawn:
             return version.body_html
         notice = escape(version.withdrawal_explanation)
         return f"<p><strong>{escape(_('Withdrawn'))}:</strong> {notice}</p>\n{version.body_html}"

@@ -1,7 +1,7 @@
 """Conditional GET for public pages, feeds and the API, decided before rendering.
 
 A *content generation* (a timestamp in the shared cache) moves whenever public content
-changes (sent after commit by workflow.py and by edits to people, topics, countries and
+changes (sent after commit by the workflow and by edits to people, topics, countries and
 images). A version scheduled for later changes public content without anyone acting, so
 the validators also include the newest `published_at` that has passed. Both come from
 the cache and one indexed query; the same query gives the next scheduled time, which
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from .querysets import PUBLIC_STATUSES
+from .models import RELEASED_STATUSES, Translation
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +94,6 @@ def _publication_times(now):
     from django.db import connection
     from django.utils.dateparse import parse_datetime
 
-    from .models import Translation
-
     table = connection.ops.quote_name(Translation._meta.db_table)
     public = "status IN (%s, %s)"
     sql = (
@@ -103,7 +101,7 @@ def _publication_times(now):
         f"(SELECT MIN(published_at) FROM {table} WHERE {public} AND published_at > %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*PUBLIC_STATUSES, now, *PUBLIC_STATUSES, now])
+        cursor.execute(sql, [*RELEASED_STATUSES, now, *RELEASED_STATUSES, now])
         last, following = cursor.fetchone()
 
     def aware(value):

@@ -1,6 +1,6 @@
 """Signals for decoupled reactions to publication (cache invalidation, WebSub pings).
 
-Sent by workflow.py after the transaction commits; never part of the core flow.
+Sent by the workflow (statements/workflow/) after the transaction commits; never part of the core flow.
 """
 
 from django.dispatch import Signal

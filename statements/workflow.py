@@ -1,5 +1,7 @@
 """Every change to the state or text of existing content goes through this module.
 
+The states are named in the glossary of `statements/models/__init__.py`.
+
 Each function takes keyword-only arguments, the acting user as `actor=` and the time
 as `now=`; it runs in one transaction with the version locked, checks permission and
 validity, and writes an AuditEntry (and a Revision when the text changes). A refusal
@@ -350,7 +352,7 @@ def submit_for_review(*, translation: Translation, actor, now=None) -> Translati
     latest = _latest_revision(translation)
     if translation.status == Status.DRAFT:
         pass
-    elif translation.status in Translation.PUBLIC_STATUSES and translation.has_unpublished_changes:
+    elif translation.is_released and translation.has_unpublished_changes:
         if translation.submitted_revision_id == latest.pk:
             raise TransitionError(_("These changes are already waiting for review."))
     else:
@@ -399,7 +401,7 @@ def reject(*, translation: Translation, actor, reason: str, now=None) -> Transla
     return translation
 
 
-def _go_live(translation: Translation, revision: Revision, *, at, now, major: bool, change_note: str):
+def _release(translation: Translation, revision: Revision, *, at, now, major: bool, change_note: str):
     """Copy a revision into the live fields and set the publication times."""
     first = translation.first_published_at is None
     translation.title, translation.standfirst, translation.body = revision.title, revision.standfirst, revision.body
@@ -458,7 +460,7 @@ def publish(
     if not first and is_major and not note:
         raise TransitionError(_("A major change needs a change note for readers."))
     old_status = translation.status
-    _go_live(translation, revision, at=at or now, now=now, major=is_major and not first, change_note=note)
+    _release(translation, revision, at=at or now, now=now, major=is_major and not first, change_note=note)
     _audit(
         actor=actor,
         translation=translation,
@@ -514,7 +516,7 @@ def force_publish(*, translation: Translation, actor, reason: str, now=None) -> 
     translation = _lock(translation)
     _require_status(translation, Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN)
     revision = _latest_revision(translation)
-    if translation.status in Translation.PUBLIC_STATUSES and revision.pk == translation.live_revision_id:
+    if translation.is_released and revision.pk == translation.live_revision_id:
         if translation.published_at <= now:
             raise TransitionError(_("This version is already live with its newest text."))
     _check_publishable(translation, revision)
@@ -522,7 +524,7 @@ def force_publish(*, translation: Translation, actor, reason: str, now=None) -> 
     if translation.first_published_at is not None and translation.first_published_at > now:
         # A scheduled version forced live now: it goes live at once.
         translation.published_at = translation.first_published_at = translation.public_updated_at = None
-    _go_live(translation, revision, at=now, now=now, major=False, change_note="")
+    _release(translation, revision, at=now, now=now, major=False, change_note="")
     translation.is_force_published, translation.force_publish_reason = True, reason
     translation.force_published_by = actor
     translation.save(update_fields=["is_force_published", "force_publish_reason", "force_published_by"])
@@ -650,8 +652,9 @@ def announce_due(*, now=None) -> list[Translation]:
 # Statement metadata and preview links --------------------------------------------
 
 
-def statement_is_live(statement: Statement) -> bool:
-    return statement.translations.filter(status__in=Translation.PUBLIC_STATUSES).exists()
+def statement_is_released(statement: Statement) -> bool:
+    """One of its versions is released (public or scheduled)."""
+    return statement.translations.released().exists()
 
 
 def metadata_snapshot(statement: Statement) -> dict:
@@ -678,7 +681,7 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
     now = now or timezone.now()
     _require(actor, "statements.change_statement")
     locked = Statement.objects.select_for_update().get(pk=statement.pk)
-    live = statement_is_live(locked)
+    live = statement_is_released(locked)
     if live:
         _require_publisher(actor)
     before = metadata_snapshot(locked)
@@ -701,7 +704,7 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
             changes=changes,
         )
         if live:
-            for version in statement.translations.filter(status__in=Translation.PUBLIC_STATUSES):
+            for version in statement.translations.released():
                 _changed_public_content(version, "metadata")
     return statement
 
@@ -755,7 +758,7 @@ def available_actions(translation: Translation, user, now=None) -> list[str]:
     status = translation.status
     pending = translation.has_unpublished_changes
     submitted = translation.submitted_revision_id is not None
-    if may_edit and (status == Status.DRAFT or (status in Translation.PUBLIC_STATUSES and pending and not submitted)):
+    if may_edit and (status == Status.DRAFT or (translation.is_released and pending and not submitted)):
         actions.append("submit_for_review")
     if publisher and submitted:
         actions += ["publish", "reject"]
@@ -767,7 +770,7 @@ def available_actions(translation: Translation, user, now=None) -> list[str]:
         actions.append("approve_retrospectively")
     if publisher and status == Status.PUBLISHED and not translation.is_scheduled(now):
         actions.append("withdraw")
-    if publisher and status in Translation.PUBLIC_STATUSES:
+    if publisher and translation.is_released:
         actions.append("unpublish")
     if may_edit and translation.source_revision_id and not translation.is_original:
         actions.append("mark_translation_current")

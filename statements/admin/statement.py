@@ -166,8 +166,8 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
         )
 
     def has_change_permission(self, request, obj=None):
-        # Once a version is live, the statement's metadata is the publishers' to change.
-        if obj is not None and not roles.is_publisher(request.user) and workflow.statement_is_live(obj):
+        # Once a version is released (public or scheduled), the statement's metadata is the publishers' to change.
+        if obj is not None and not roles.is_publisher(request.user) and workflow.statement_is_released(obj):
             return False
         return super().has_change_permission(request, obj)
 
@@ -310,7 +310,7 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
             is_major=data.get("is_major", False),
             slug=data.get("slug"),
         )
-        if change and obj.status in Translation.PUBLIC_STATUSES:
+        if change and obj.is_released:
             messages.info(
                 request,
                 _("Saved as revision %(n)s. Readers see the published text until it is reviewed and published.")

@@ -114,7 +114,9 @@ class TranslatorViews:
 
     # Status matrix ------------------------------------------------------------------
 
-    MATRIX_STATES = ["missing", "draft", "in_review", "scheduled", "published", "withdrawn", "unpublished", "outdated"]
+    # A cell's state: the version's status, "scheduled" (a published version not yet
+    # public), "outdated" (a translation behind its original) or "missing".
+    MATRIX_STATES = ["missing", *Translation.Status.values, "scheduled", "outdated"]
 
     def matrix_view(self, request):
         if not self.has_view_permission(request):
@@ -243,7 +245,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _state(version, now) -> str:
-    if version.status == "published" and version.first_published_at and version.first_published_at > now:
+    if version.is_scheduled(now):
         return "scheduled"
     if version.is_outdated:
         return "outdated"
@@ -269,12 +271,12 @@ def _cells(statement, codes, now):
 def _statements_in_state(state: str, language: str):
     versions = Translation.objects.filter(language=language)
     now = timezone.now()
-    if state == "missing":
+    if state == "missing":  # the matrix's own states first, then the stored ones
         return Statement.objects.exclude(translations__language=language).values("pk")
     if state == "outdated":
         return versions.outdated().values("statement_id")
     if state == "scheduled":
         return versions.scheduled(now).values("statement_id")
-    if state == "published":
-        versions = versions.exclude(first_published_at__gt=now)
+    if state == Translation.Status.PUBLISHED:
+        versions = versions.exclude(pk__in=versions.scheduled(now).values("pk"))
     return versions.filter(status=state).values("statement_id")

@@ -23,13 +23,15 @@ from statements.models import (
 )
 
 CHUNK = 1000
-STATES = [  # (status, share): most versions are public, some in every other state
-    ("published", 0.84),
-    ("withdrawn", 0.04),
-    ("unpublished", 0.03),
-    ("scheduled", 0.01),
-    ("in_review", 0.04),
-    ("draft", 0.04),
+Status = Translation.Status
+SCHEDULED = "scheduled"  # stored as published, for a time in the future
+STATES = [  # (state, share): most versions are public, some in every other state
+    (Status.PUBLISHED, 0.84),
+    (Status.WITHDRAWN, 0.04),
+    (Status.UNPUBLISHED, 0.03),
+    (SCHEDULED, 0.01),
+    (Status.IN_REVIEW, 0.04),
+    (Status.DRAFT, 0.04),
 ]
 WORDS = (
     "cooperation trade water energy education culture health security agreement delegation minister "
@@ -56,7 +58,7 @@ class Command(BaseCommand):
     )
 
     # Content is created directly in its state (published, withdrawn, …) in bulk, as
-    # DESIGN.md allows for the generator; existing content only changes through workflow.py.
+    # DESIGN.md allows for the generator; existing content only changes through the workflow (statements/workflow/).
 
     def add_arguments(self, parser):
         parser.add_argument("--statements", type=int, default=1000, help="How many statements (default 1000).")
@@ -209,16 +211,16 @@ class Command(BaseCommand):
             body_html=markup.render(body),
             slug=slugify(f"{title}-{code}", allow_unicode=True)[:190],
             occurred_on=statement.occurred_on,
-            status="published" if status == "scheduled" else status,
+            status=Status.PUBLISHED if status == SCHEDULED else status,
         )
-        if status == "scheduled":
+        if status == SCHEDULED:
             published_at = now + datetime.timedelta(days=rng.randint(1, 30))
-        if status in ("published", "withdrawn", "unpublished", "scheduled"):
+        if status not in Translation.UNRELEASED_STATUSES:
             version.published_at = version.first_published_at = version.public_updated_at = published_at
-            version.announced_at = published_at if status != "scheduled" else None
-        if status == "withdrawn":
+            version.announced_at = published_at if status != SCHEDULED else None
+        if status == Status.WITHDRAWN:
             version.withdrawn_at, version.withdrawal_explanation = now, "Superseded by a later statement."
-        if status == "unpublished":
+        if status == Status.UNPUBLISHED:
             version.unpublished_at, version.unpublish_reason = now, Translation.UnpublishReason.PUBLISHED_IN_ERROR
         return version
 
@@ -249,4 +251,4 @@ def _status(rng) -> str:
         total += share
         if roll < total:
             return status
-    return "published"
+    return Status.PUBLISHED

@@ -1,16 +1,22 @@
 """Which rows: every rule about which statements a reader or an editor sees lives here."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-PUBLIC_STATUSES = ("published", "withdrawn")
+from .states import RELEASED_STATUSES, Status
 
 
 def public_q(now=None, prefix: str = "") -> Q:
     """The one visibility rule, as a Q usable from related models (prefix="translations__")."""
     now = now or timezone.now()
-    return Q(**{f"{prefix}status__in": PUBLIC_STATUSES, f"{prefix}published_at__lte": now})
+    return Q(**{f"{prefix}status__in": RELEASED_STATUSES, f"{prefix}published_at__lte": now})
+
+
+def scheduled_q(now=None) -> Q:
+    """Published for a first publication still in the future."""
+    return Q(status=Status.PUBLISHED, first_published_at__gt=now or timezone.now())
 
 
 class TranslationQuerySet(models.QuerySet):
@@ -25,12 +31,12 @@ class TranslationQuerySet(models.QuerySet):
 
     def unpublished(self):
         """Versions taken off the site after being public: they answer 410 or 301."""
-        return self.filter(status="unpublished", first_published_at__isnull=False)
+        return self.filter(status=Status.UNPUBLISHED, first_published_at__isnull=False)
 
     def with_outdated(self):
         """Annotate `is_outdated`: a major revision of the original was published after
         the revision this translation was made from. Originals are never outdated."""
-        from .models import Revision
+        from .versions import Revision
 
         newer_major = Revision.objects.filter(
             translation__statement=OuterRef("statement"),
@@ -53,18 +59,30 @@ class TranslationQuerySet(models.QuerySet):
 
     def with_latest_author(self):
         """Annotate `latest_author_id`: who made the newest revision."""
-        from .models import Revision
+        from .versions import Revision
 
         newest = Revision.objects.filter(translation=OuterRef("pk")).order_by("-number")
         return self.annotate(latest_author_id=Subquery(newest.values("author_id")[:1]))
 
     def scheduled(self, now=None):
-        """Published, with a first publication still in the future."""
-        now = now or timezone.now()
-        return self.filter(status="published", first_published_at__gt=now)
+        """Published for a first publication still in the future (`is_scheduled()`)."""
+        return self.filter(scheduled_q(now))
+
+    def released(self):
+        """Published or withdrawn: public now, or scheduled (`is_released`)."""
+        return self.filter(status__in=RELEASED_STATUSES)
 
     def awaiting_review(self):
         return self.filter(submitted_revision__isnull=False)
+
+    def reviewable_by(self, user):
+        """Waiting for review, and `user` is neither the author of the submitted text nor
+        its submitter when PRESSOFFICE_FOUR_EYES is on: the rule `workflow.publish`
+        applies (`checks.check_second_pair_of_eyes`)."""
+        waiting = self.awaiting_review()
+        if settings.PRESSOFFICE_FOUR_EYES:
+            waiting = waiting.exclude(Q(submitted_by=user) | Q(submitted_revision__author=user))
+        return waiting
 
     def in_language(self, language: str):
         return self.filter(language=language)
@@ -76,17 +94,39 @@ class TranslationQuerySet(models.QuerySet):
 
     def with_participants(self):
         """Participants with what they need to show their title on the meeting date."""
-        from .models import Participation
+        from .statements import Participation
 
         return self.prefetch_related(
             Prefetch("statement__participations", queryset=Participation.objects.with_titles())
         )
 
+    def with_participant_names(self):
+        """Participants with just what a list row, a feed entry or an API item shows of
+        them: the person's names and slug, and the part."""
+        from .statements import Participation
+
+        return self.prefetch_related(Prefetch("statement__participations", queryset=Participation.objects.names()))
+
+    def for_syndication(self):
+        """What a feed entry or a ninjs item shows: the statement, its participants,
+        topics and countries, the featured image and its renditions."""
+        return (
+            self.select_related("statement", "statement__featured_image")
+            .with_participant_names()
+            .prefetch_related("statement__topics", "statement__countries", "statement__featured_image__renditions")
+        )
+
 
 class ParticipationQuerySet(models.QuerySet):
+    def names(self):
+        """With the person's names and slug only (no titles)."""
+        return self.select_related("person").only(
+            "statement_id", "position", "part", "person__name", "person__names", "person__slug"
+        )
+
     def with_titles(self):
         """Prefetch every participant's appointments so `title()` costs no query per row."""
-        from .models import Appointment
+        from .vocabularies import Appointment
 
         return self.select_related("person").prefetch_related(
             Prefetch("person__appointments", queryset=Appointment.objects.select_related("role"))
@@ -95,7 +135,7 @@ class ParticipationQuerySet(models.QuerySet):
 
 class StatementQuerySet(models.QuerySet):
     def with_participants(self):
-        from .models import Participation
+        from .statements import Participation
 
         return self.prefetch_related(Prefetch("participations", queryset=Participation.objects.with_titles()))
 
@@ -104,7 +144,7 @@ class ImageQuerySet(models.QuerySet):
     def _used_by(self, condition: Q):
         # Used as a statement's featured image, or as the portrait of a participant of
         # a statement, where that statement has a version meeting `condition`.
-        from .models import Translation
+        from .versions import Translation
 
         statements = Translation.objects.filter(condition).values("statement_id")
         return self.filter(
@@ -116,5 +156,5 @@ class ImageQuerySet(models.QuerySet):
         return self._used_by(public_q(now))
 
     def needing_public_files(self):
-        """Images used by published or withdrawn versions, scheduled ones included."""
-        return self._used_by(Q(status__in=PUBLIC_STATUSES))
+        """Images used by released versions (public or scheduled)."""
+        return self._used_by(Q(status__in=RELEASED_STATUSES))
