@@ -59,10 +59,11 @@ def measure(database_url: str) -> dict:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
-    from statements import importer, imports
+    from statements import importer
+    from statements.importer import saving
 
     user = get_user_model().objects.create_superuser("bench", "bench@example.invalid", "x")
-    known = imports.directory()
+    known = saving.directory()
     texts = readouts(COUNT)
     seed = (ROOT / "statements" / "demo" / "readout-2023-11-06-leader-iraq-pm.txt").read_bytes()
     started = time.perf_counter()
@@ -75,8 +76,8 @@ def measure(database_url: str) -> dict:
     seed_rate = 200 / (time.perf_counter() - started)
     started = time.perf_counter()
     for number, text in enumerate(texts):
-        outcome = imports.parse(text, source=f"bench-{number}", known=known)
-        if imports.save(outcome, actor=user).status != "imported":
+        outcome = saving.prepare(text, source=f"bench-{number}", known=known)
+        if saving.save(outcome, actor=user).status != saving.IMPORTED:
             raise SystemExit(f"bench readout {number} was not imported")
     import_rate = COUNT / (time.perf_counter() - started)
     return {"parse_per_s": parse_rate, "seed_parse_per_s": seed_rate, "import_per_s": import_rate}

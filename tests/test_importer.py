@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from statements import importer, imports, workflow
+from statements import importer, workflow
+from statements.importer import saving
 from statements.models import Person, Statement, Topic, Translation
 
 from .factories import appoint, make_person, make_role, make_staff, make_topic
@@ -406,7 +407,7 @@ def test_admin_import_needs_add_permission(client, people):
 
 
 def test_directory_from_the_database(people):
-    known = imports.directory()
+    known = saving.directory()
     keys = {p.key for p in known.people}
     assert keys == {"ali-khamenei", "sudani", "raisi"}
     raisi = next(p for p in known.people if p.key == "raisi")

@@ -16,7 +16,7 @@ from .. import languages, roles, workflow
 from ..models import Participation, Revision, Statement, Translation
 from .filters import LanguageListFilter, OriginalLanguageListFilter
 from .forms import StatementAddForm, StatementForm, TranslationForm
-from .importing import ImportViews
+from .import_pages import ImportViews
 from .views import TranslationViews
 
 

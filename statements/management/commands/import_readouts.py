@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from statements import imports, languages
+from statements import languages
+from statements.importer import saving
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
@@ -29,20 +30,20 @@ class Command(BaseCommand):
             raise CommandError(f"--language must be one of {', '.join(languages.enabled_codes())}.")
         actor = None if dry_run else self.actor(user)
         sources = list(self.sources(paths))
-        known = imports.directory()
+        known = saving.directory()
         outcomes = []
         for name, read in tqdm(sources, desc="Importing", unit="file", file=sys.stderr, disable=not sources):
             try:
                 data = read()
             except OSError as error:
-                outcomes.append(imports.Outcome(name, "failed", f"cannot be read: {error}"))
+                outcomes.append(saving.Outcome(name, saving.FAILED, f"cannot be read: {error}"))
                 continue
-            outcome = imports.parse(data, source=name, language=language, known=known)
-            if outcome.status == "parsed" and not dry_run:
-                outcome = imports.save(outcome, actor=actor)
+            outcome = saving.prepare(data, source=name, language=language, known=known)
+            if outcome.is_parsed and not dry_run:
+                outcome = saving.save(outcome, actor=actor)
             outcomes.append(outcome)
         self.report(outcomes, dry_run)
-        failed = sum(outcome.status == "failed" for outcome in outcomes)
+        failed = sum(outcome.is_failed for outcome in outcomes)
         if failed:
             raise CommandError(f"{failed} of {len(outcomes)} readout(s) failed.")
 
@@ -76,14 +77,14 @@ class Command(BaseCommand):
         width = max((len(outcome.source) for outcome in outcomes), default=10)
         self.stdout.write(f"{'readout'.ljust(width)}  {'result':<17}  detail")
         for outcome in outcomes:
-            status = "would import" if outcome.status == "parsed" else outcome.status
+            status = "would import" if outcome.is_parsed else outcome.status
             detail = outcome.reason
-            if outcome.status == "parsed" and outcome.parsed:
+            if outcome.is_parsed and outcome.parsed:
                 detail = outcome.parsed.title[:60]
             self.stdout.write(f"{outcome.source.ljust(width)}  {status:<17}  {detail}")
         counts = {}
         for outcome in outcomes:
-            status = "would import" if outcome.status == "parsed" else outcome.status
+            status = "would import" if outcome.is_parsed else outcome.status
             counts[status] = counts.get(status, 0) + 1
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to import"
         self.stdout.write(("Dry run: " if dry_run else "") + summary + ".")

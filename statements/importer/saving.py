@@ -1,26 +1,45 @@
 """Saving imported readouts: each becomes a draft statement with its original version,
-written through workflow.py, never published. One transaction per readout."""
+written through the workflow, never published. One transaction per readout.
+
+`prepare()` parses and checks a readout into an `Outcome`; `save()` (or `create()` with
+the editor's confirmed fields) writes it."""
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import importer, languages, workflow
-from .models import Participation, Person, Statement, Topic, Translation
+from .. import languages, workflow
+from ..models import Participation, Person, Statement, Topic, Translation
+from . import parser
+from .text import NotText
+
+# What became of a readout (`Outcome.status`).
+IMPORTED = "imported"
+ALREADY_IMPORTED = "already imported"
+PARSED = "parsed"  # read and checked, not saved (a dry run, or waiting for confirmation)
+FAILED = "failed"
 
 
 @dataclass
 class Outcome:
     source: str
-    status: str  # "imported", "already imported", "parsed" (dry run) or "failed"
+    status: str  # IMPORTED, ALREADY_IMPORTED, PARSED or FAILED
     reason: str = ""
     statement: Statement | None = None
-    parsed: importer.ParsedReadout | None = None
+    parsed: parser.ParsedReadout | None = None
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def is_parsed(self) -> bool:
+        return self.status == PARSED
 
-def directory() -> importer.Directory:
+    @property
+    def is_failed(self) -> bool:
+        return self.status == FAILED
+
+
+def directory() -> parser.Directory:
     """Everyone and every topic the parser may recognise, as plain data (three queries)."""
     people = Person.objects.prefetch_related("appointments__role").only("slug", "name", "names", "aliases")
     known_people = []
@@ -31,28 +50,29 @@ def directory() -> importer.Directory:
             for appointment in person.appointments.all()
             for title in (appointment.role.name, *appointment.role.names.values())
         )
-        known_people.append(importer.KnownPerson(person.slug, tuple(n for n in names if n), titles))
+        known_people.append(parser.KnownPerson(person.slug, tuple(n for n in names if n), titles))
     topics = [
-        importer.KnownTopic(t.slug, (t.name, *t.names.values())) for t in Topic.objects.only("slug", "name", "names")
+        parser.KnownTopic(t.slug, (t.name, *t.names.values())) for t in Topic.objects.only("slug", "name", "names")
     ]
-    return importer.Directory(people=known_people, topics=topics)
+    return parser.Directory(people=known_people, topics=topics)
 
 
-def parse(data, *, source: str = "", language: str = "", known=None) -> Outcome:
+def prepare(data, *, source: str = "", language: str = "", known=None) -> Outcome:
+    """Parse one readout and check it can be imported: PARSED, ALREADY_IMPORTED or FAILED."""
     try:
-        parsed = importer.parse(data, known if known is not None else directory(), language=language)
-    except importer.NotText as error:
-        return Outcome(source, "failed", str(error))
+        parsed = parser.parse(data, known if known is not None else directory(), language=language)
+    except NotText as error:
+        return Outcome(source, FAILED, str(error))
     if parsed.language not in languages.enabled_codes():
-        return Outcome(source, "failed", f"the language “{parsed.language or '?'}” is not enabled", parsed=parsed)
+        return Outcome(source, FAILED, f"the language “{parsed.language or '?'}” is not enabled", parsed=parsed)
     if not parsed.title:
-        return Outcome(source, "failed", "no title was found", parsed=parsed)
+        return Outcome(source, FAILED, "no title was found", parsed=parsed)
     if not parsed.paragraphs:
-        return Outcome(source, "failed", "no body paragraphs were found", parsed=parsed)
+        return Outcome(source, FAILED, "no body paragraphs were found", parsed=parsed)
     if Statement.objects.filter(import_hash=parsed.content_hash).exists():
         existing = Statement.objects.filter(import_hash=parsed.content_hash).first()
-        return Outcome(source, "already imported", existing.reference, statement=existing, parsed=parsed)
-    return Outcome(source, "parsed", parsed=parsed, warnings=list(parsed.warnings))
+        return Outcome(source, ALREADY_IMPORTED, existing.reference, statement=existing, parsed=parsed)
+    return Outcome(source, PARSED, parsed=parsed, warnings=list(parsed.warnings))
 
 
 def save(outcome: Outcome, *, actor, overrides: dict | None = None) -> Outcome:
@@ -83,8 +103,8 @@ def create(*, content_hash, notes_text, fields, source, actor, parsed=None) -> O
         with transaction.atomic():
             statement = _create(content_hash, notes_text, fields, source, actor)
     except workflow.TransitionError as error:
-        return Outcome(source, "failed", str(error), parsed=parsed)
-    return Outcome(source, "imported", statement.reference, statement=statement, parsed=parsed)
+        return Outcome(source, FAILED, str(error), parsed=parsed)
+    return Outcome(source, IMPORTED, statement.reference, statement=statement, parsed=parsed)
 
 
 def _create(content_hash, notes_text, fields, source, actor) -> Statement:
@@ -118,7 +138,7 @@ def _create(content_hash, notes_text, fields, source, actor) -> Statement:
     return statement
 
 
-def notes(parsed: importer.ParsedReadout, source: str) -> str:
+def notes(parsed: parser.ParsedReadout, source: str) -> str:
     """What the importer found and what an editor should check, for the statement's notes."""
     lines = [f"Imported {timezone.now():%Y-%m-%d %H:%M} UTC" + (f" from {source}" if source else "") + "."]
     if parsed.office:

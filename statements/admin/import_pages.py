@@ -9,7 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import imports, languages
+from .. import languages
+from ..importer import saving
 from ..models import Person, Statement, Topic
 
 PAYLOAD_SALT = "statements.import-readouts"
@@ -110,7 +111,7 @@ class ImportViews:
         return TemplateResponse(request, "admin/statements/statement/import.html", context)
 
     def _parse_all(self, data):
-        known = imports.directory()
+        known = saving.directory()
         sources = []
         if data.get("text", "").strip():
             sources.append((_("pasted text"), data["text"]))
@@ -119,15 +120,15 @@ class ImportViews:
             sources.append((upload.name, content))
         parsed, failed = [], []
         for name, content in sources:
-            outcome = imports.parse(content, source=str(name), known=known)
-            (parsed if outcome.status == "parsed" else failed).append(outcome)
+            outcome = saving.prepare(content, source=str(name), known=known)
+            (parsed if outcome.is_parsed else failed).append(outcome)
         return parsed, failed
 
     def _initial(self, outcome):
         readout = outcome.parsed
         payload = {
             "hash": readout.content_hash,
-            "notes": imports.notes(readout, outcome.source),
+            "notes": saving.notes(readout, outcome.source),
             "source": outcome.source,
             "parts": {m.key: m.part for m in readout.participants},
         }
@@ -157,7 +158,7 @@ class ImportViews:
             "participants": [(p.slug, parts.get(p.slug, "guest")) for p in data["participants"]],
             "topics": [t.slug for t in data["topics"]],
         }
-        return imports.create(
+        return saving.create(
             content_hash=payload["hash"],
             notes_text=payload["notes"],
             fields=fields,
