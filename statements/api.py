@@ -5,7 +5,6 @@ statement's content id (shared by its language versions) and citable reference.
 """
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,8 +12,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from . import languages
-from .filters import StatementFilter
-from .models import Participation, Translation
+from .filters import bind, page_number
+from .models import Translation
 from .paginator import IdPaginator
 
 PER_PAGE = 20
@@ -22,38 +21,27 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 
 
 def _versions():
-    participants = Participation.objects.select_related("person")
-    return (
-        Translation.objects.public()
-        .select_related("statement", "statement__featured_image", "live_revision")
-        .prefetch_related(
-            Prefetch("statement__participations", queryset=participants),
-            "statement__topics",
-            "statement__countries",
-            "statement__featured_image__renditions",
-        )
-    )
+    return Translation.objects.public().for_syndication().select_related("live_revision")
 
 
 def statement_list(request):
-    data = request.GET.copy()
-    page = data.pop("page", ["1"])[-1]
-    language = data.pop("language", [""])[-1]
-    if not page.isdigit() or int(page) < 1:
+    page = page_number(request.GET.getlist("page", [""])[-1])
+    language = request.GET.getlist("language", [""])[-1]
+    if page is None:
         return _error(_("The page number must be a whole number from 1."))
     if language and language not in languages.enabled_codes():
         return _error(_("language must be one of %(codes)s.") % {"codes": ", ".join(languages.enabled_codes())})
     base = Translation.objects.public()
     if language:
         base = base.in_language(language)
-    filterset = StatementFilter(data, base, language=language or languages.default_language(), request=request)
-    if not filterset.is_valid():
-        return _error(" ".join(filterset.error_messages()))
-    ordered = filterset.qs.order_by("-public_updated_at", "-pk")
+    bound = bind(request, base, language=language or languages.default_language(), take=["page", "language"])
+    if bound.errors:
+        return _error(" ".join(bound.errors))
+    ordered = bound.filterset.qs.order_by("-public_updated_at", "-pk")
     paginator = IdPaginator(ordered, PER_PAGE, load=lambda ids: _versions().filter(pk__in=ids))
-    if int(page) > max(paginator.num_pages, 1):
+    if page > max(paginator.num_pages, 1):
         raise Http404
-    current = paginator.page(int(page))
+    current = paginator.page(page)
     body = {
         "count": paginator.count,
         "page": current.number,

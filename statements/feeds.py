@@ -1,139 +1,26 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1 for every list: the list's FilterSet, newest
 public change first.
 
-Built on django.contrib.syndication; the generators below add what Django's leave out:
-categories with a domain/scheme, full HTML content, Media RSS for the featured image,
-WebSub hub links, and in Atom the `updated` and `author` of every entry.
+Built on django.contrib.syndication; the generators (the XML and JSON writers) are in
+`statements/feedgenerators.py`, as Django keeps `utils/feedgenerator.py` apart from
+`contrib/syndication/views.py`.
 """
-
-import json
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .filters import StatementFilter
-from .models import Participation, Statement
-from .views import public_choices, public_versions
+from .feedgenerators import AtomFeed, JsonFeed, RssFeed, hub_url
+from .filters import NUMBER, bind
+from .listing import public_choices, public_versions
+from .models import Statement
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
-MEDIA_NS = "http://search.yahoo.com/mrss/"
-
-
-def hub_url() -> str:
-    return settings.PRESSOFFICE_WEBSUB_HUB_URL
-
-
-class RssFeed(Rss201rev2Feed):
-    content_type = "application/rss+xml; charset=utf-8"
-
-    def rss_attributes(self):
-        return {
-            **super().rss_attributes(),
-            "xmlns:media": MEDIA_NS,
-            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
-        }
-
-    def add_root_elements(self, handler):
-        super().add_root_elements(handler)  # includes atom:link rel="self"
-        if hub_url():
-            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": hub_url()})
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        for category in item["detailed_categories"]:
-            handler.addQuickElement("category", category["label"], {"domain": category["scheme"]})
-        handler.addQuickElement("content:encoded", item["content_html"])
-        # RSS has no per-item update time; Atom's element says when a major change came.
-        handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
-        _media(handler, item)
-
-
-class AtomFeed(Atom1Feed):
-    content_type = "application/atom+xml; charset=utf-8"
-
-    def root_attributes(self):
-        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
-
-    def add_root_elements(self, handler):
-        super().add_root_elements(handler)  # includes link rel="self"
-        if hub_url():
-            handler.addQuickElement("link", "", {"rel": "hub", "href": hub_url()})
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        handler.addQuickElement("content", item["content_html"], {"type": "html"})
-        for category in item["detailed_categories"]:
-            handler.addQuickElement(
-                "category", "", {"term": category["term"], "scheme": category["scheme"], "label": category["label"]}
-            )
-        _media(handler, item)
-
-
-def _media(handler, item):
-    media = item.get("media")
-    if not media:
-        return
-    handler.startElement(
-        "media:content",
-        {
-            "url": media["url"],
-            "type": media["type"],
-            "medium": "image",
-            "width": str(media["width"]),
-            "height": str(media["height"]),
-            "fileSize": str(media["size"]),
-        },
-    )
-    handler.addQuickElement("media:description", media["alt"], {"type": "plain"})
-    if media["credit"]:
-        handler.addQuickElement("media:credit", media["credit"])
-    handler.endElement("media:content")
-
-
-class JsonFeed(SyndicationFeed):
-    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
-
-    content_type = "application/feed+json; charset=utf-8"
-
-    def write(self, outfile, encoding):
-        feed = {
-            "version": "https://jsonfeed.org/version/1.1",
-            "title": self.feed["title"],
-            "home_page_url": self.feed["link"],
-            "feed_url": self.feed["feed_url"],
-            "description": self.feed["description"],
-            "language": self.feed["language"],
-            "authors": [{"name": self.feed["author_name"]}],
-            "items": [self._item(item) for item in self.items],
-        }
-        if hub_url():
-            feed["hubs"] = [{"type": "WebSub", "url": hub_url()}]
-        outfile.write(json.dumps(feed, ensure_ascii=False, indent=1))
-
-    def _item(self, item):
-        entry = {
-            "id": item["unique_id"],
-            "url": item["link"],
-            "title": item["title"],
-            "summary": item["summary_text"],
-            "content_html": item["content_html"],
-            "date_published": rfc3339_date(item["pubdate"]),
-            "date_modified": rfc3339_date(item["updateddate"]),
-            "authors": [{"name": item["author_name"]}],
-            "tags": [category["label"] for category in item["detailed_categories"]],
-            "language": item["language"],
-            "_press_office": item["extension"],
-        }
-        if item.get("media"):
-            entry["image"] = item["media"]["url"]
-        return entry
 
 
 class StatementFeed(Feed):
@@ -146,17 +33,15 @@ class StatementFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         self.request = request
         self.language = get_language()  # Django's Feed puts this in the feed's language
-        data = request.GET.copy()
-        if self.scope:
-            data.setlist(self.scope, [kwargs["value"]])
-        data.pop("page", None)
-        limit = data.pop("limit", [str(DEFAULT_LIMIT)])[-1]
-        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+        fixed = {self.scope: [kwargs["value"]]} if self.scope else None
+        bound = bind(request, public_versions(), language=self.language, fixed=fixed, take=["page", "limit"])
+        limit = bound.taken["limit"] or str(DEFAULT_LIMIT)
+        if not NUMBER.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
             return _bad_request(_("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT})
+        if bound.errors:
+            return _bad_request(" ".join(bound.errors))
         self.limit = int(limit)
-        self.filterset = StatementFilter(data, public_versions(), language=self.language, request=request)
-        if not self.filterset.is_valid():
-            return _bad_request(" ".join(self.filterset.error_messages()))
+        self.filterset = bound.filterset
         response = super().__call__(request, *args, **kwargs)
         links = [f'<{request.build_absolute_uri()}>; rel="self"']
         if hub_url():
@@ -168,19 +53,7 @@ class StatementFeed(Feed):
         return self.filterset
 
     def items(self, filterset):
-        participants = Participation.objects.select_related("person").only(
-            "statement_id", "position", "part", "person__name", "person__names", "person__slug"
-        )
-        return (
-            filterset.qs.order_by("-public_updated_at", "-pk")
-            .select_related("statement", "statement__featured_image")
-            .prefetch_related(
-                Prefetch("statement__participations", queryset=participants),
-                "statement__topics",
-                "statement__countries",
-                "statement__featured_image__renditions",
-            )[: self.limit]
-        )
+        return filterset.qs.order_by("-public_updated_at", "-pk").for_syndication()[: self.limit]
 
     # The feed
 

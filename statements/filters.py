@@ -3,7 +3,12 @@
 person, topic, country and kind repeat: OR within one parameter, AND across them.
 A malformed value makes the form invalid (the views answer 400); a well-formed value
 naming nothing simply matches nothing, and `unknown()` lists it for the page's message.
+
+Pages, feeds and the API bind it the same way, through `bind()`.
 """
+
+import re
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -16,6 +21,7 @@ from .models import Participation, Statement, Topic, Translation
 SLUG = RegexValidator(r"^[-\w]{1,200}$", _("“%(value)s” is not a valid name in an address."))
 COUNTRY = RegexValidator(r"^[A-Za-z]{2}$", _("Countries are given by their two-letter code."))
 MAX_VALUES = 20
+NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() takes "²" and "١"
 
 
 class ValuesField(forms.Field):
@@ -183,3 +189,41 @@ def _with_descendants(topics, slugs) -> set[int]:
             ids.add(topic_id)
             found.extend(children.get(topic_id, []))
     return ids
+
+
+@dataclass
+class Bound:
+    """A FilterSet bound to a request: `errors` is empty when every parameter is valid;
+    `taken` holds the parameters that are not filters (page, limit, …), as given."""
+
+    filterset: StatementFilter
+    taken: dict
+    errors: list
+
+    @property
+    def data(self):
+        """The filter parameters (fixed ones included, taken ones removed)."""
+        return self.filterset.data
+
+
+def bind(request, queryset, *, language: str, fixed: dict | None = None, take=()) -> Bound:
+    """Read the query string into the one FilterSet over `queryset` (public versions).
+
+    `fixed` sets parameters from the address (the person of a person page), replacing
+    any given in the query string; `take` names the parameters that are not filters,
+    removed from the data and returned in `Bound.taken` (the last value of each, or "").
+    """
+    data = request.GET.copy()
+    for name, values in (fixed or {}).items():
+        data.setlist(name, values)
+    taken = {name: data.pop(name, [""])[-1] for name in take}
+    filterset = StatementFilter(data, queryset, language=language, request=request)
+    return Bound(filterset, taken, [] if filterset.is_valid() else filterset.error_messages())
+
+
+def page_number(value: str) -> int | None:
+    """A page parameter as a number from 1 (1 when absent), or None when malformed."""
+    value = value or "1"
+    if not NUMBER.fullmatch(value) or int(value) < 1:
+        return None
+    return int(value)

@@ -1,8 +1,9 @@
 """The public site. Every view starts from `Translation.objects.public()`."""
 
 import datetime
-import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -14,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
-from . import freshness, previews, search
-from .filters import StatementFilter
-from .models import Country, Participation, Person, Statement, Topic, Translation
+from . import previews
+from .filters import bind, page_number
+from .listing import Row, active_filters, canonical_query, load_rows, public_choices, public_versions
+from .models import Appointment, Country, Person, Topic, Translation
 from .paginator import IdPaginator
+from .templatetags.statement_images import social_image_url
 
 PER_PAGE = 20
 
@@ -25,10 +28,6 @@ PER_PAGE = 20
 def root_redirect(request):
     """`/` → the reader's language home, chosen from Accept-Language."""
     return redirect("statements:home")  # i18n_patterns adds the reader's language prefix
-
-
-def public_versions(language=None):
-    return Translation.objects.public().in_language(language or get_language())
 
 
 def bad_request(request, errors):
@@ -65,22 +64,20 @@ class FilteredListView(TemplateView):
         ]
 
     def get(self, request, *args, **kwargs):
-        data = request.GET.copy()
-        for name, values in self.fixed_filters().items():
-            data.setlist(name, values)
-        page = data.pop("page", ["1"])[-1]
-        if not page.isdigit() or int(page) < 1:
+        bound = bind(request, public_versions(), language=get_language(), fixed=self.fixed_filters(), take=["page"])
+        page = page_number(bound.taken["page"])
+        if page is None:
             return bad_request(request, [_("The page number must be a whole number from 1.")])
-        self.filterset = StatementFilter(data, public_versions(), language=get_language(), request=request)
-        if not self.filterset.is_valid():
-            return bad_request(request, self.filterset.error_messages())
-        count_key = f"{get_language()}:{_canonical_query(data)}"
+        if bound.errors:
+            return bad_request(request, bound.errors)
+        self.filterset = bound.filterset
+        count_key = f"{get_language()}:{canonical_query(bound.data)}"
         paginator = IdPaginator(self.filterset.qs, PER_PAGE, load=load_rows, count_key=count_key)
         if paginator.count == 0 and not self.allow_empty:
             raise Http404(_("Nothing has been published here."))
-        if int(page) > max(paginator.num_pages, 1):
+        if page > max(paginator.num_pages, 1):
             raise Http404(_("There is no page %(n)s.") % {"n": page})
-        self.page = paginator.page(int(page))
+        self.page = paginator.page(page)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -104,74 +101,6 @@ class FilteredListView(TemplateView):
             active=active_filters(self.request.GET, self.fixed_filters()),
             **kwargs,
         )
-
-
-def _canonical_query(data) -> str:
-    """A digest of the filter parameters in a stable order (the page number aside)."""
-    text = "&".join(f"{key}={value}" for key in sorted(data) for value in sorted(data.getlist(key)))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def load_rows(ids):
-    participants = Participation.objects.select_related("person").only(
-        "statement_id", "position", "part", "person__name", "person__names", "person__slug"
-    )
-    return (
-        Translation.objects.filter(pk__in=ids)
-        .select_related("statement")
-        .prefetch_related(Prefetch("statement__participations", queryset=participants))
-    )
-
-
-class Row:
-    """A list row: the version, with search highlights when there is a query."""
-
-    def __init__(self, version, q=""):
-        self.version = version
-        self.title = search.highlight(version.title, q) if q else version.title
-        self.standfirst = search.highlight(version.standfirst, q) if q else version.standfirst
-        self.snippet = search.snippet(version.body, q) if q else ""
-
-
-def public_choices(language, skip=()) -> dict:
-    """`filter_choices`, kept in the cache for the current content generation."""
-    skip = sorted(skip)
-    return freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip))
-
-
-def filter_choices(language, skip=frozenset()):
-    """People, topics and countries that public versions in `language` reference, except
-    the parameters in `skip` (fixed by the page, so not offered)."""
-    statements = public_versions(language).values("statement_id")
-    sources = {
-        "person": (Person.objects.filter(participations__statement_id__in=statements), "sort_name", "slug"),
-        "topic": (Topic.objects.filter(statements__id__in=statements), "name", "slug"),
-        "country": (Country.objects.filter(statements__id__in=statements), "name", "code"),
-    }
-    choices = {"kind": list(Statement.Kind.choices)}
-    for name, (queryset, order, key) in sources.items():
-        if name in skip:
-            continue
-        rows = queryset.distinct().order_by(order).only(key, "name", "names")
-        choices[name] = [(getattr(row, key), row.name_in(language)) for row in rows]
-    return choices
-
-
-def active_filters(query, fixed) -> list[dict]:
-    """Each active filter value with the address of the list without it."""
-    active = []
-    for name in ("person", "topic", "country", "kind", "date_after", "date_before", "published_after",
-                 "published_before", "year", "month", "q"):  # fmt: skip
-        if name in fixed:
-            continue
-        for value in query.getlist(name):
-            if not value:
-                continue
-            remaining = query.copy()
-            remaining.setlist(name, [v for v in query.getlist(name) if v != value])
-            remaining.pop("page", None)
-            active.append({"name": name, "value": value, "remove": remaining.urlencode()})
-    return active
 
 
 class StatementListView(FilteredListView):
@@ -253,10 +182,6 @@ class TranslationDetailView(DetailView):
 
     def json_ld(self, version):
         """schema.org NewsArticle; the template escapes it into a data block."""
-        from django.conf import settings
-
-        from .templatetags.statement_images import social_image_url
-
         office = {"@type": "Organization", "name": str(settings.PRESSOFFICE_OFFICE_NAME)}
         image = social_image_url({"request": self.request}, version.statement.featured_image)
         data = {
@@ -286,7 +211,9 @@ def _x_default(version, alternates):
     return version
 
 
-class PersonDetailView(FilteredListView):
+class PersonStatementListView(FilteredListView):
+    """A person's page: who they are, and the public statements they took part in."""
+
     template_name = "statements/person_detail.html"
     allow_empty = False
     feed_scope = "person"
@@ -305,12 +232,12 @@ class PersonDetailView(FilteredListView):
 
 
 def _appointments():
-    from .models import Appointment
-
     return Appointment.objects.select_related("role").order_by("-started_on")
 
 
-class TopicDetailView(FilteredListView):
+class TopicStatementListView(FilteredListView):
+    """A topic's page: the public statements about it (and its sub-topics)."""
+
     template_name = "statements/topic_detail.html"
     allow_empty = False
     feed_scope = "topic"
@@ -325,7 +252,9 @@ class TopicDetailView(FilteredListView):
         return super().get_context_data(topic=topic, children=list(children), **kwargs)
 
 
-class CountryDetailView(FilteredListView):
+class CountryStatementListView(FilteredListView):
+    """A country's page: the public statements concerning it."""
+
     template_name = "statements/country_detail.html"
     allow_empty = False
     feed_scope = "country"
@@ -401,16 +330,12 @@ def robots_txt(request):
 
 
 def _admin_path():
-    from django.conf import settings
-
     return settings.PRESSOFFICE_ADMIN_PATH
 
 
 @never_cache
 def healthz(request):
     """Database and cache reachable: 200 with "ok", else 503. No details, no secrets."""
-    from django.core.cache import cache
-
     checks = {}
     try:
         with connection.cursor() as cursor:

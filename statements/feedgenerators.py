@@ -1,0 +1,123 @@
+"""Feed generators for RSS 2.0, Atom 1.0 and JSON Feed 1.1, beside Django's own
+(`django.utils.feedgenerator`), adding what those leave out: categories with a
+domain/scheme, full HTML content, Media RSS for the featured image, WebSub hub links,
+and in Atom the `updated` and `author` of every entry. `statements/feeds.py` says
+what goes in them.
+"""
+
+import json
+
+from django.conf import settings
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def hub_url() -> str:
+    return settings.PRESSOFFICE_WEBSUB_HUB_URL
+
+
+class RssFeed(Rss201rev2Feed):
+    content_type = "application/rss+xml; charset=utf-8"
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:media": MEDIA_NS,
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # includes atom:link rel="self"
+        if hub_url():
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": hub_url()})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for category in item["detailed_categories"]:
+            handler.addQuickElement("category", category["label"], {"domain": category["scheme"]})
+        handler.addQuickElement("content:encoded", item["content_html"])
+        # RSS has no per-item update time; Atom's element says when a major change came.
+        handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        _media(handler, item)
+
+
+class AtomFeed(Atom1Feed):
+    content_type = "application/atom+xml; charset=utf-8"
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # includes link rel="self"
+        if hub_url():
+            handler.addQuickElement("link", "", {"rel": "hub", "href": hub_url()})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        for category in item["detailed_categories"]:
+            handler.addQuickElement(
+                "category", "", {"term": category["term"], "scheme": category["scheme"], "label": category["label"]}
+            )
+        _media(handler, item)
+
+
+def _media(handler, item):
+    media = item.get("media")
+    if not media:
+        return
+    handler.startElement(
+        "media:content",
+        {
+            "url": media["url"],
+            "type": media["type"],
+            "medium": "image",
+            "width": str(media["width"]),
+            "height": str(media["height"]),
+            "fileSize": str(media["size"]),
+        },
+    )
+    handler.addQuickElement("media:description", media["alt"], {"type": "plain"})
+    if media["credit"]:
+        handler.addQuickElement("media:credit", media["credit"])
+    handler.endElement("media:content")
+
+
+class JsonFeed(SyndicationFeed):
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+
+    content_type = "application/feed+json; charset=utf-8"
+
+    def write(self, outfile, encoding):
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.feed["title"],
+            "home_page_url": self.feed["link"],
+            "feed_url": self.feed["feed_url"],
+            "description": self.feed["description"],
+            "language": self.feed["language"],
+            "authors": [{"name": self.feed["author_name"]}],
+            "items": [self._item(item) for item in self.items],
+        }
+        if hub_url():
+            feed["hubs"] = [{"type": "WebSub", "url": hub_url()}]
+        outfile.write(json.dumps(feed, ensure_ascii=False, indent=1))
+
+    def _item(self, item):
+        entry = {
+            "id": item["unique_id"],
+            "url": item["link"],
+            "title": item["title"],
+            "summary": item["summary_text"],
+            "content_html": item["content_html"],
+            "date_published": rfc3339_date(item["pubdate"]),
+            "date_modified": rfc3339_date(item["updateddate"]),
+            "authors": [{"name": item["author_name"]}],
+            "tags": [category["label"] for category in item["detailed_categories"]],
+            "language": item["language"],
+            "_press_office": item["extension"],
+        }
+        if item.get("media"):
+            entry["image"] = item["media"]["url"]
+        return entry

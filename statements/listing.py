@@ -1,0 +1,84 @@
+"""What the public lists and feeds read besides their rows' query: the filter choices a
+page offers, the active filters with their removal links, the rows of a page with
+search highlights, and the cache key of a list's count.
+
+Everything starts from `Translation.objects.public()`; views.py, feeds.py and api.py
+use it, and none of it is a view.
+"""
+
+import hashlib
+
+from django.utils.translation import get_language
+
+from . import freshness, search
+from .models import Country, Person, Statement, Topic, Translation
+
+# The filter parameters a list shows as active, in the order it shows them.
+ACTIVE_FILTERS = ("person", "topic", "country", "kind", "date_after", "date_before", "published_after",
+                  "published_before", "year", "month", "q")  # fmt: skip
+
+
+def public_versions(language=None):
+    """Public versions in `language` (the active language by default)."""
+    return Translation.objects.public().in_language(language or get_language())
+
+
+def canonical_query(data) -> str:
+    """A digest of the filter parameters in a stable order (the page number aside)."""
+    text = "&".join(f"{key}={value}" for key in sorted(data) for value in sorted(data.getlist(key)))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def load_rows(ids):
+    """The versions of one list page, with the participants a row shows."""
+    return Translation.objects.filter(pk__in=ids).select_related("statement").with_participant_names()
+
+
+class Row:
+    """A list row: the version, with search highlights when there is a query."""
+
+    def __init__(self, version, q=""):
+        self.version = version
+        self.title = search.highlight(version.title, q) if q else version.title
+        self.standfirst = search.highlight(version.standfirst, q) if q else version.standfirst
+        self.snippet = search.snippet(version.body, q) if q else ""
+
+
+def public_choices(language, skip=()) -> dict:
+    """`filter_choices`, kept in the cache for the current content generation."""
+    skip = sorted(skip)
+    return freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip))
+
+
+def filter_choices(language, skip=frozenset()):
+    """People, topics and countries that public versions in `language` reference, except
+    the parameters in `skip` (fixed by the page, so not offered)."""
+    statements = public_versions(language).values("statement_id")
+    sources = {
+        "person": (Person.objects.filter(participations__statement_id__in=statements), "sort_name", "slug"),
+        "topic": (Topic.objects.filter(statements__id__in=statements), "name", "slug"),
+        "country": (Country.objects.filter(statements__id__in=statements), "name", "code"),
+    }
+    choices = {"kind": list(Statement.Kind.choices)}
+    for name, (queryset, order, key) in sources.items():
+        if name in skip:
+            continue
+        rows = queryset.distinct().order_by(order).only(key, "name", "names")
+        choices[name] = [(getattr(row, key), row.name_in(language)) for row in rows]
+    return choices
+
+
+def active_filters(query, fixed) -> list[dict]:
+    """Each active filter value with the address of the list without it."""
+    active = []
+    for name in ACTIVE_FILTERS:
+        if name in fixed:
+            continue
+        for value in query.getlist(name):
+            if not value:
+                continue
+            remaining = query.copy()
+            remaining.setlist(name, [v for v in query.getlist(name) if v != value])
+            remaining.pop("page", None)
+            active.append({"name": name, "value": value, "remove": remaining.urlencode()})
+    return active
