@@ -1,7 +1,5 @@
 """The editorial dashboard on the admin index: what needs each person's attention."""
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,9 +23,7 @@ def sections(user, now=None) -> list[dict]:
         }
     ]
     if roles.is_publisher(user):
-        waiting = versions.awaiting_review()
-        if settings.PRESSOFFICE_FOUR_EYES:
-            waiting = waiting.with_latest_author().exclude(Q(submitted_by=user) | Q(latest_author_id=user.pk))
+        waiting = versions.reviewable_by(user)
         found += [
             {
                 "title": _("Waiting for my review"),

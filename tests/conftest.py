@@ -15,6 +15,47 @@ def staff(db):
     return {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
 
 
+# Everyone a workflow test may need, by the name tests use for them: (group, languages
+# translated). Users are made on first use, with their key as username.
+CAST = {
+    "editor": ("Editor", ()),
+    "editor2": ("Editor", ()),
+    "author": ("Editor", ()),
+    "translator": ("Translator", ("fa",)),
+    "arabic": ("Translator", ("ar",)),
+    "publisher": ("Publisher", ()),
+    "publisher2": ("Publisher", ()),
+    "other_publisher": ("Publisher", ()),
+    "superuser": (None, ()),
+    "no_role": ("", ()),
+    "inactive": ("Publisher", ()),  # a publisher whose account is disabled
+}
+
+
+class Cast(dict):
+    """`people["publisher2"]`: the user, made when first asked for."""
+
+    def __missing__(self, key):
+        group, languages = CAST[key]
+        if group is None:
+            user = make_user("root", superuser=True)
+        elif not group:
+            user = make_user(key)
+        else:
+            user = make_staff(group, key, languages=languages)
+        if key == "inactive":
+            user.is_active = False
+            user.save()
+        self[key] = user
+        return user
+
+
+@pytest.fixture
+def people(db):
+    """Editors, translators (fa, ar), publishers, a superuser and staff without a role."""
+    return Cast()
+
+
 @pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)

@@ -115,3 +115,34 @@ def review_and_publish(version, staff, **kwargs):
     """Submit as the editor, publish as the publisher (`staff` as in the conftest fixture)."""
     workflow.submit_for_review(translation=version, actor=staff["editor"])
     return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)
+
+
+def edit_text(version, actor, body, **kwargs):
+    """A new revision with another body, keeping the newest title and standfirst."""
+    latest = version.revisions.order_by("-number").first()
+    return workflow.save_draft(
+        translation=version,
+        actor=actor,
+        title=latest.title,
+        standfirst=latest.standfirst,
+        body=body,
+        base_revision=latest.number,
+        **kwargs,
+    )
+
+
+# A version at each step, as conftest's `people` make it: "author" writes and submits,
+# "other_publisher" publishes.
+
+
+def authored_draft(people, **statement_fields):
+    statement_fields.setdefault("participants", [make_person()])
+    return make_version(make_statement(**statement_fields), actor=people["author"], body="One")
+
+
+def authored_in_review(people):
+    return workflow.submit_for_review(translation=authored_draft(people), actor=people["author"])
+
+
+def authored_live(people):
+    return workflow.publish(translation=authored_in_review(people), actor=people["other_publisher"])

@@ -1,0 +1,161 @@
+"""When each transition is allowed: one check function per transition that the admin
+offers as a button.
+
+A check takes the same keyword arguments as its transition (less the input a person
+types: reasons, times, notes), raises TransitionError when the transition would be
+refused and returns what it looked up. The transition calls it on the locked row;
+`available_actions` calls it to decide which buttons to show, so a button is offered
+exactly when its transition would succeed (tests/test_workflow_offered.py walks every
+state and role).
+"""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Revision, Translation
+from .base import Status, TransitionError, latest_revision, require_editor_of, require_publisher, require_status
+
+
+def check_publishable(translation: Translation, revision: Revision):
+    """The text and the statement have what a public version needs."""
+    if not revision.title.strip():
+        raise TransitionError(_("A version needs a title before it is published."))
+    if not revision.body.strip():
+        raise TransitionError(_("A version needs a body before it is published."))
+    if translation.statement.occurred_on is None:
+        raise TransitionError(_("The statement needs a meeting date before it is published."))
+    if not translation.statement.participations.exists():
+        raise TransitionError(_("The statement needs at least one participant before it is published."))
+
+
+def check_second_pair_of_eyes(translation: Translation, revision: Revision, actor):
+    """With PRESSOFFICE_FOUR_EYES, the publisher is neither the author of the text under
+    review nor the person who submitted it (`TranslationQuerySet.reviewable_by`)."""
+    if not settings.PRESSOFFICE_FOUR_EYES:
+        return
+    if revision.author_id == actor.pk:
+        raise TransitionError(
+            _("You made the last change to this text: someone else must publish it (second pair of eyes).")
+        )
+    if translation.submitted_by_id == actor.pk:
+        raise TransitionError(_("You submitted this for review: someone else must publish it (second pair of eyes)."))
+
+
+def check_submit_for_review(*, translation: Translation, actor, now=None) -> Revision:
+    """A draft, or a released version with newer text than its live one that is not
+    already waiting for review. Returns the revision that would be submitted."""
+    require_editor_of(actor, translation)
+    latest = latest_revision(translation)
+    if translation.is_draft and latest is not None:
+        return latest
+    if translation.is_released and latest is not None and latest.pk != translation.live_revision_id:
+        if translation.submitted_revision_id == latest.pk:
+            raise TransitionError(_("These changes are already waiting for review."))
+        return latest
+    raise TransitionError(_("There is nothing new to review in this version."))
+
+
+def check_reject(*, translation: Translation, actor, now=None) -> Revision:
+    require_publisher(actor)
+    if translation.submitted_revision_id is None:
+        raise TransitionError(_("Nothing is waiting for review in this version."))
+    return translation.submitted_revision
+
+
+def check_publish(*, translation: Translation, actor, now=None) -> Revision:
+    """A revision waiting for review, publishable, and a publisher other than its
+    author and submitter. Returns that revision."""
+    require_publisher(actor)
+    revision = translation.submitted_revision
+    if revision is None:
+        raise TransitionError(_("Only a version submitted for review can be published."))
+    check_publishable(translation, revision)
+    check_second_pair_of_eyes(translation, revision, actor)
+    return revision
+
+
+def check_unschedule(*, translation: Translation, actor, now=None):
+    require_publisher(actor)
+    if not translation.is_scheduled(now):
+        raise TransitionError(_("Only a version scheduled for the future can be unscheduled."))
+
+
+def check_force_publish(*, translation: Translation, actor, now=None) -> Revision:
+    """Anything not unpublished whose newest text is not already public. Returns the
+    newest revision, which would go live."""
+    now = now or timezone.now()
+    require_publisher(actor)
+    require_status(translation, Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN)
+    revision = latest_revision(translation)
+    if revision is None:
+        raise TransitionError(_("A version needs a title before it is published."))
+    if translation.is_public_at(now) and revision.pk == translation.live_revision_id:
+        raise TransitionError(_("This version is already live with its newest text."))
+    check_publishable(translation, revision)
+    return revision
+
+
+def check_approve_retrospectively(*, translation: Translation, actor, now=None):
+    require_publisher(actor)
+    if not translation.is_force_published:
+        raise TransitionError(_("This version was not force-published."))
+    if translation.force_published_by_id == actor.pk:
+        raise TransitionError(_("Someone other than the person who force-published it must approve it."))
+
+
+def check_withdraw(*, translation: Translation, actor, now=None):
+    """Published and public (a scheduled version is unscheduled instead)."""
+    require_publisher(actor)
+    require_status(translation, Status.PUBLISHED)
+    if translation.is_scheduled(now):
+        raise TransitionError(_("A scheduled version is unscheduled, not withdrawn."))
+
+
+def check_unpublish(*, translation: Translation, actor, now=None):
+    require_publisher(actor)
+    require_status(translation, Status.PUBLISHED, Status.WITHDRAWN)
+
+
+def check_mark_translation_current(*, translation: Translation, actor, now=None) -> tuple[Revision, Revision | None]:
+    """A translation whose base is not the original's newest text. Returns (that text's
+    revision, the current base)."""
+    require_editor_of(actor, translation)
+    original = translation.statement.translations.filter(language=translation.statement.original_language).first()
+    if original is None or original.pk == translation.pk:
+        raise TransitionError(_("Only a translation can be marked current."))
+    newest = original.live_revision or latest_revision(original)
+    if newest is None:
+        raise TransitionError(_("The original has no text yet."))
+    if translation.source_revision_id == newest.pk:
+        raise TransitionError(_("This translation already follows the newest text of the original."))
+    return newest, translation.source_revision
+
+
+# The buttons, in the order the admin shows them.
+CHECKS = {
+    "submit_for_review": check_submit_for_review,
+    "publish": check_publish,
+    "reject": check_reject,
+    "unschedule": check_unschedule,
+    "force_publish": check_force_publish,
+    "approve_retrospectively": check_approve_retrospectively,
+    "withdraw": check_withdraw,
+    "unpublish": check_unpublish,
+    "mark_translation_current": check_mark_translation_current,
+}
+
+
+def is_allowed(name: str, *, translation: Translation, actor, now=None) -> bool:
+    try:
+        CHECKS[name](translation=translation, actor=actor, now=now)
+    except TransitionError:
+        return False
+    return True
+
+
+def available_actions(translation: Translation, user, now=None) -> list[str]:
+    """The transitions `user` may run on this version now, for the admin's buttons:
+    exactly those whose check passes. Constant queries."""
+    now = now or timezone.now()
+    return [name for name in CHECKS if is_allowed(name, translation=translation, actor=user, now=now)]

@@ -1,0 +1,306 @@
+"""Review and publication: submitting, sending back, publishing (now, at a time, or as
+a correction), unscheduling, force-publishing and its approval, withdrawing,
+unpublishing, and announcing scheduled versions whose time has come."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Revision, Translation
+from .base import (
+    Status,
+    TransitionError,
+    audit,
+    changed_public_content,
+    lock,
+    logs_refusals,
+    require_text,
+    validated_save,
+)
+from .checks import (
+    check_approve_retrospectively,
+    check_force_publish,
+    check_publish,
+    check_reject,
+    check_submit_for_review,
+    check_unpublish,
+    check_unschedule,
+    check_withdraw,
+)
+
+
+@logs_refusals
+@transaction.atomic
+def submit_for_review(*, translation: Translation, actor, now=None) -> Translation:
+    """Send a draft, or the pending changes of a released version, to the publishers."""
+    now = now or timezone.now()
+    translation = lock(translation)
+    latest = check_submit_for_review(translation=translation, actor=actor, now=now)
+    old_status = translation.status
+    translation.submitted_revision, translation.submitted_by, translation.submitted_at = latest, actor, now
+    if old_status == Status.DRAFT:
+        translation.status = Status.IN_REVIEW
+    translation.save(update_fields=["status", "submitted_revision", "submitted_by", "submitted_at", "updated_at"])
+    audit(
+        actor=actor,
+        translation=translation,
+        action="submit_for_review",
+        now=now,
+        from_status=old_status,
+        to_status=translation.status,
+        message=_("Revision %(number)s") % {"number": latest.number},
+    )
+    return translation
+
+
+@logs_refusals
+@transaction.atomic
+def reject(*, translation: Translation, actor, reason: str, now=None) -> Translation:
+    """Send a version (or the pending changes of a released one) back, with an internal remark."""
+    now = now or timezone.now()
+    reason = require_text(reason, _("Say why, so the author knows what to change."))
+    translation = lock(translation)
+    check_reject(translation=translation, actor=actor, now=now)
+    old_status = translation.status
+    if translation.is_in_review:
+        translation.status = Status.DRAFT
+    translation.submitted_revision = translation.submitted_by = translation.submitted_at = None
+    translation.save(update_fields=["status", "submitted_revision", "submitted_by", "submitted_at", "updated_at"])
+    audit(
+        actor=actor,
+        translation=translation,
+        action="reject",
+        now=now,
+        from_status=old_status,
+        to_status=translation.status,
+        message=reason,
+    )
+    return translation
+
+
+def _release(translation: Translation, revision: Revision, *, at, now, major: bool, change_note: str):
+    """Copy a revision into the live fields and set the publication times; announce it
+    when it is public at once (a scheduled one is announced by `announce_due`)."""
+    first = translation.first_published_at is None
+    translation.title, translation.standfirst, translation.body = revision.title, revision.standfirst, revision.body
+    translation.live_revision = revision
+    translation.submitted_revision = translation.submitted_by = translation.submitted_at = None
+    if first:
+        translation.status = Status.PUBLISHED
+        translation.published_at = translation.first_published_at = translation.public_updated_at = at
+    elif major:
+        translation.public_updated_at = now
+        translation.change_history = [*translation.change_history, {"at": now.isoformat(), "note": change_note}]
+    validated_save(translation)
+    revision.published_at, revision.published_major = at, major
+    revision.save(update_fields=["published_at", "published_major"])
+    if at > now:
+        changed_public_content(translation, "schedule")  # image files go in place now
+        return
+    translation.announced_at = now
+    translation.save(update_fields=["announced_at"])
+    changed_public_content(translation, "publish" if first else ("correct_major" if major else "correct_minor"))
+
+
+@logs_refusals
+@transaction.atomic
+def publish(
+    *,
+    translation: Translation,
+    actor,
+    at: datetime.datetime | None = None,
+    major: bool | None = None,
+    change_note: str = "",
+    now=None,
+) -> Translation:
+    """Publish a reviewed version, now or at a future time (`at`, first publication
+    only), or publish the reviewed changes of a released version as a correction.
+
+    A major correction (`major=True`, with a change note) moves `public_updated_at`
+    and is listed in the change history; a minor one changes neither.
+    `first_published_at` never changes once set.
+    """
+    now = now or timezone.now()
+    translation = lock(translation)
+    revision = check_publish(translation=translation, actor=actor, now=now)
+    first = translation.first_published_at is None
+    if at is not None and not first:
+        raise TransitionError(_("A correction is published when it is approved; it cannot be scheduled."))
+    if at is not None and at <= now:
+        raise TransitionError(_("The publication time must be in the future."))
+    is_major = revision.is_major if major is None else major
+    note = (change_note or revision.change_note or "").strip()
+    if not first and is_major and not note:
+        raise TransitionError(_("A major change needs a change note for readers."))
+    old_status = translation.status
+    _release(translation, revision, at=at or now, now=now, major=is_major and not first, change_note=note)
+    audit(
+        actor=actor,
+        translation=translation,
+        action="schedule" if at else ("publish" if first else ("correct_major" if is_major else "correct_minor")),
+        now=now,
+        from_status=old_status,
+        to_status=translation.status,
+        message=note if not first else "",
+        changes={"published_at": {"before": None, "after": at.isoformat()}} if at else {},
+    )
+    return translation
+
+
+@logs_refusals
+@transaction.atomic
+def unschedule(*, translation: Translation, actor, now=None) -> Translation:
+    """Take a scheduled first publication back to review before it goes live."""
+    now = now or timezone.now()
+    translation = lock(translation)
+    check_unschedule(translation=translation, actor=actor, now=now)
+    was = translation.published_at
+    Revision.objects.filter(pk=translation.live_revision_id).update(published_at=None, published_major=False)
+    translation.status = Status.IN_REVIEW
+    translation.submitted_revision = translation.live_revision
+    translation.published_at = translation.first_published_at = translation.public_updated_at = None
+    translation.live_revision = None
+    translation.save()
+    audit(
+        actor=actor,
+        translation=translation,
+        action="unschedule",
+        now=now,
+        from_status=Status.PUBLISHED,
+        to_status=Status.IN_REVIEW,
+        changes={"published_at": {"before": was.isoformat(), "after": None}},
+    )
+    changed_public_content(translation, "unschedule")
+    return translation
+
+
+@logs_refusals
+@transaction.atomic
+def force_publish(*, translation: Translation, actor, reason: str, now=None) -> Translation:
+    """Publish now without review or a second pair of eyes: the audited escape hatch.
+
+    The version stays flagged until another publisher approves it retrospectively.
+    """
+    now = now or timezone.now()
+    reason = require_text(reason, _("Force-publishing needs a reason."))
+    translation = lock(translation)
+    revision = check_force_publish(translation=translation, actor=actor, now=now)
+    old_status = translation.status
+    if translation.is_scheduled(now):
+        # A scheduled version forced live now: it goes live at once.
+        translation.published_at = translation.first_published_at = translation.public_updated_at = None
+    _release(translation, revision, at=now, now=now, major=False, change_note="")
+    translation.is_force_published, translation.force_publish_reason = True, reason
+    translation.force_published_by = actor
+    translation.save(update_fields=["is_force_published", "force_publish_reason", "force_published_by"])
+    audit(
+        actor=actor,
+        translation=translation,
+        action="force_publish",
+        now=now,
+        from_status=old_status,
+        to_status=translation.status,
+        message=reason,
+    )
+    return translation
+
+
+@logs_refusals
+@transaction.atomic
+def approve_retrospectively(*, translation: Translation, actor, now=None) -> Translation:
+    now = now or timezone.now()
+    translation = lock(translation)
+    check_approve_retrospectively(translation=translation, actor=actor, now=now)
+    translation.is_force_published = False
+    translation.save(update_fields=["is_force_published", "updated_at"])
+    audit(actor=actor, translation=translation, action="approve_retrospectively", now=now)
+    return translation
+
+
+@logs_refusals
+@transaction.atomic
+def withdraw(*, translation: Translation, actor, explanation: str, now=None) -> Translation:
+    """The version stays readable, with the publisher's explanation on top."""
+    now = now or timezone.now()
+    explanation = require_text(explanation, _("Withdrawing needs a public explanation."))
+    translation = lock(translation)
+    check_withdraw(translation=translation, actor=actor, now=now)
+    translation.status = Status.WITHDRAWN
+    translation.withdrawn_at, translation.withdrawal_explanation = now, explanation
+    translation.save(update_fields=["status", "withdrawn_at", "withdrawal_explanation", "updated_at"])
+    audit(
+        actor=actor,
+        translation=translation,
+        action="withdraw",
+        now=now,
+        from_status=Status.PUBLISHED,
+        to_status=Status.WITHDRAWN,
+        message=explanation,
+    )
+    changed_public_content(translation, "withdraw")
+    return translation
+
+
+def check_redirect(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if not url:
+        raise TransitionError(_("Give the address of the statement this one was consolidated into."))
+    if parts.scheme not in ("http", "https", "") or (not parts.scheme and not url.startswith("/")):
+        raise TransitionError(_("The redirect must be a site path (/en/…) or an http(s) address."))
+    if url.startswith("//"):
+        raise TransitionError(_("The redirect must be a site path (/en/…) or an http(s) address."))
+    return url
+
+
+@logs_refusals
+@transaction.atomic
+def unpublish(
+    *, translation: Translation, actor, reason: str, explanation: str = "", redirect_url: str = "", now=None
+) -> Translation:
+    """Take a version off the site: 410 Gone, or 301 to where it was consolidated."""
+    now = now or timezone.now()
+    translation = lock(translation)
+    check_unpublish(translation=translation, actor=actor, now=now)
+    if reason not in Translation.UnpublishReason.values:
+        raise TransitionError(_("Choose why the version is unpublished."))
+    redirect_url = check_redirect(redirect_url) if reason == Translation.UnpublishReason.CONSOLIDATED else ""
+    old_status = translation.status
+    translation.status = Status.UNPUBLISHED
+    translation.unpublished_at, translation.unpublish_reason = now, reason
+    translation.unpublish_explanation, translation.redirect_url = (explanation or "").strip(), redirect_url
+    translation.save()
+    audit(
+        actor=actor,
+        translation=translation,
+        action="unpublish",
+        now=now,
+        from_status=old_status,
+        to_status=Status.UNPUBLISHED,
+        message=explanation,
+        changes={"reason": {"before": None, "after": reason}, "redirect_url": {"before": None, "after": redirect_url}},
+    )
+    changed_public_content(translation, "unpublish")
+    return translation
+
+
+@transaction.atomic
+def announce_due(*, now=None) -> list[Translation]:
+    """Run the going-public side effects for scheduled versions whose time has come.
+
+    Visibility never waits for this (it is computed from `published_at`); `publish_due`
+    calls it from cron so caches and subscribers hear of the change. Idempotent.
+    """
+    now = now or timezone.now()
+    due = list(
+        Translation.objects.public(now=now).filter(announced_at__isnull=True).select_for_update().order_by("pk")
+    )
+    for translation in due:
+        translation.announced_at = now
+        translation.save(update_fields=["announced_at"])
+        audit(actor=None, translation=translation, action="went_live", now=now)
+        changed_public_content(translation, "went_live")
+    return due

@@ -1,0 +1,112 @@
+"""Changes around the versions: a statement's metadata, and preview links."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import AuditEntry, PreviewLink, Statement, Translation
+from .base import (
+    TransitionError,
+    audit,
+    changed_public_content,
+    logs_refusals,
+    require,
+    require_publisher,
+    validated_save,
+)
+
+
+def statement_is_released(statement: Statement) -> bool:
+    """One of its versions is released (public or scheduled)."""
+    return statement.translations.released().exists()
+
+
+def metadata_snapshot(statement: Statement) -> dict:
+    """The statement's metadata as plain values, for before/after audit entries."""
+    fields = ["kind", "occurred_on", "occurred_time", "location", "featured_image_id", "is_featured"]
+    current = Statement.objects.get(pk=statement.pk)
+    snapshot = {name: _jsonable(getattr(current, name)) for name in fields}
+    snapshot["topics"] = sorted(current.topics.values_list("slug", flat=True))
+    snapshot["countries"] = sorted(current.countries.values_list("code", flat=True))
+    snapshot["participants"] = [
+        f"{p.person.slug}:{p.part}:{p.label}" for p in current.participations.select_related("person")
+    ]
+    return snapshot
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+@logs_refusals
+@transaction.atomic
+def update_statement(*, statement: Statement, actor, apply, now=None) -> Statement:
+    """Change a statement's metadata: `apply()` saves the row and its relations.
+
+    Once a version is released, only publishers may; every change is audited with its
+    before and after values, and the versions' meeting date follows the statement's.
+    """
+    now = now or timezone.now()
+    require(actor, "statements.change_statement")
+    locked = Statement.objects.select_for_update().get(pk=statement.pk)
+    released = statement_is_released(locked)
+    if released:
+        require_publisher(actor)
+    before = metadata_snapshot(locked)
+    apply()
+    after = metadata_snapshot(statement)
+    if before["occurred_on"] != after["occurred_on"]:
+        # Versions carry the date for their address; refresh it through save() so the
+        # per-date slug rule is checked for each.
+        for version in statement.translations.select_for_update():
+            version.statement = statement
+            validated_save(version)
+    changes = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
+    if changes:
+        AuditEntry.objects.create(
+            actor=actor,
+            at=now,
+            action="update_statement",
+            statement=statement,
+            object_repr=str(statement),
+            changes=changes,
+        )
+        if released:
+            for version in statement.translations.released():
+                changed_public_content(version, "metadata")
+    return statement
+
+
+@logs_refusals
+@transaction.atomic
+def create_preview_link(*, translation: Translation, actor, days: int = 7, note: str = "", now=None) -> PreviewLink:
+    now = now or timezone.now()
+    require(actor, "statements.add_previewlink")
+    if not 1 <= days <= 30:
+        raise TransitionError(_("A preview link lasts from 1 to 30 days."))
+    link = PreviewLink.objects.create(
+        translation=translation,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=days),
+        note=(note or "").strip()[:200],
+    )
+    audit(actor=actor, translation=translation, action="create_preview_link", now=now, message=link.note)
+    return link
+
+
+@logs_refusals
+@transaction.atomic
+def revoke_preview_link(*, link: PreviewLink, actor, now=None) -> PreviewLink:
+    now = now or timezone.now()
+    require(actor, "statements.add_previewlink")
+    link = PreviewLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is None:
+        link.revoked_at = now
+        link.save(update_fields=["revoked_at"])
+        audit(actor=actor, translation=link.translation, action="revoke_preview_link", now=now, message=link.note)
+    return link

@@ -1,0 +1,207 @@
+"""Changes to a version's text: saving a draft (a new revision), restoring an old
+revision, starting a translation, and moving a translation's base forward."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Revision, Translation
+from .base import (
+    ConflictError,
+    Status,
+    TransitionError,
+    audit,
+    latest_revision,
+    lock,
+    logs_refusals,
+    require,
+    require_language,
+    require_text,
+    validated_save,
+)
+from .checks import check_mark_translation_current
+
+TITLE_MAX_LENGTH = Translation._meta.get_field("title").max_length
+
+
+@logs_refusals
+@transaction.atomic
+def save_draft(
+    *,
+    translation: Translation,
+    actor,
+    title: str,
+    standfirst: str,
+    body: str,
+    base_revision: int,
+    change_note: str = "",
+    is_major: bool = False,
+    slug: str | None = None,
+    now=None,
+) -> Revision:
+    """Save a version's text as a new revision (creating the version if it is new).
+
+    `base_revision` is the revision number the editor started from (0 for a new
+    version): if another save came in since, ConflictError carries the newer revision
+    and nothing is written. A version nobody can read yet takes the text at once; a
+    released one keeps its live text until the revision is published.
+    """
+    now = now or timezone.now()
+    require(actor, "statements.add_translation" if translation.pk is None else "statements.change_translation")
+    require_language(actor, translation.language)
+    text = _cleaned_text(title, standfirst, body)
+    translation, latest = _lock_with_latest(translation)
+    _check_not_overtaken(latest, base_revision)
+    new_slug = _slug_to_save(translation, slug)
+    if latest and (latest.title, latest.standfirst, latest.body) == text:
+        if _takes_text_at_once(translation) and new_slug != translation.slug:
+            translation.slug = new_slug
+            validated_save(translation)
+        return latest
+    _write_text(translation, text, new_slug)
+    revision = Revision.objects.create(
+        translation=translation,
+        number=(latest.number if latest else 0) + 1,
+        title=text[0],
+        standfirst=text[1],
+        body=text[2],
+        author=actor,
+        created_at=now,
+        change_note=(change_note or "").strip(),
+        is_major=is_major,
+    )
+    audit(
+        actor=actor,
+        translation=translation,
+        action="create" if latest is None else "save_draft",
+        now=now,
+        message=_("Revision %(number)s") % {"number": revision.number},
+    )
+    return revision
+
+
+def _cleaned_text(title, standfirst, body) -> tuple[str, str, str]:
+    title = require_text(title, _("A version needs a title."))
+    body = require_text(body, _("A version needs a body."))
+    return title, (standfirst or "").strip(), body
+
+
+def _lock_with_latest(translation) -> tuple[Translation, Revision | None]:
+    """The version locked with its newest revision; a new version has neither."""
+    if translation.pk is None:
+        return translation, None
+    translation = lock(translation)
+    return translation, latest_revision(translation)
+
+
+def _check_not_overtaken(latest: Revision | None, base_revision: int):
+    latest_number = latest.number if latest else 0
+    if base_revision != latest_number:
+        raise ConflictError(
+            _("%(author)s saved this version (revision %(number)s) after you opened it.")
+            % {"author": (latest.author if latest and latest.author else _("Someone")), "number": latest_number},
+            latest=latest,
+        )
+
+
+def _slug_to_save(translation, slug: str | None) -> str:
+    """The address may change until the version is first published."""
+    if slug is not None and translation.first_published_at is None:
+        return slug.strip()
+    return translation.slug
+
+
+def _takes_text_at_once(translation) -> bool:
+    """A new or unreleased version shows its newest text in the row; a released one
+    keeps its live text until a revision is published."""
+    return translation.pk is None or translation.status in Translation.UNRELEASED_STATUSES
+
+
+def _write_text(translation, text: tuple[str, str, str], slug: str):
+    if _takes_text_at_once(translation):
+        translation.title, translation.standfirst, translation.body = text
+        translation.slug = slug
+        validated_save(translation)
+    elif len(text[0]) > TITLE_MAX_LENGTH:
+        raise TransitionError(_("The title is too long."))
+
+
+@logs_refusals
+@transaction.atomic
+def restore_revision(*, translation: Translation, revision: Revision, actor, now=None) -> Revision:
+    """Make an old revision's text the newest again, as a new revision: history is
+    never rewritten."""
+    if revision.translation_id != translation.pk:
+        raise TransitionError(_("That revision belongs to another version."))
+    latest = latest_revision(translation)
+    if (latest.title, latest.standfirst, latest.body) == (revision.title, revision.standfirst, revision.body):
+        raise TransitionError(_("That revision's text is already the newest."))
+    restored = save_draft(
+        translation=translation,
+        actor=actor,
+        title=revision.title,
+        standfirst=revision.standfirst,
+        body=revision.body,
+        base_revision=latest.number,
+        change_note=_("Restored revision %(number)s") % {"number": revision.number},
+        now=now,
+    )
+    audit(
+        actor=actor,
+        translation=translation,
+        action="restore_revision",
+        now=now or timezone.now(),
+        message=_("Restored revision %(old)s as revision %(new)s") % {"old": revision.number, "new": restored.number},
+    )
+    return restored
+
+
+@logs_refusals
+@transaction.atomic
+def start_translation(*, source: Translation, language: str, actor, prefill: bool = True, now=None) -> Translation:
+    """A new draft version in `language`, from the statement's original.
+
+    Records the original's revision it starts from, so the version knows later when
+    the original has changed. `prefill` copies the original's text to translate over.
+    """
+    now = now or timezone.now()
+    require(actor, "statements.add_translation")
+    require_language(actor, language)
+    source = lock(source)
+    if not source.is_original:
+        raise TransitionError(_("Translations start from the original version."))
+    base = source.live_revision or latest_revision(source)
+    placeholder = _("(to be translated)")
+    version = Translation(statement=source.statement, language=language)
+    save_draft(
+        translation=version,
+        actor=actor,
+        title=base.title if prefill else placeholder,
+        standfirst=base.standfirst if prefill else "",
+        body=base.body if prefill else placeholder,
+        base_revision=0,
+        now=now,
+    )
+    version.source_revision = base
+    version.save(update_fields=["source_revision"])
+    audit(actor=actor, translation=version, action="start_translation", now=now, to_status=Status.DRAFT)
+    return version
+
+
+@logs_refusals
+@transaction.atomic
+def mark_translation_current(*, translation: Translation, actor, now=None) -> Translation:
+    """The translator has dealt with the original's changes: move the base forward."""
+    now = now or timezone.now()
+    translation = lock(translation)
+    newest, old = check_mark_translation_current(translation=translation, actor=actor, now=now)
+    translation.source_revision = newest
+    translation.save(update_fields=["source_revision", "updated_at"])
+    audit(
+        actor=actor,
+        translation=translation,
+        action="mark_translation_current",
+        now=now,
+        changes={"source_revision": {"before": old.number if old else None, "after": newest.number}},
+    )
+    return translation
