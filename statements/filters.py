@@ -154,7 +154,8 @@ class StatementFilter(django_filters.FilterSet):
         queryset = super().qs
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         sort = data.get("sort") or "newest"
-        if sort == "relevance" and (data.get("q") or "").strip():
+        if sort == "relevance" and search.terms(data.get("q") or ""):
+            # Only a query with searchable words ranks; otherwise the default order.
             return queryset.order_by("-rank", "-occurred_on", "-first_published_at", "-pk")
         if sort == "oldest":
             return queryset.order_by("occurred_on", "first_published_at", "pk")

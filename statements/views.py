@@ -136,8 +136,8 @@ class TranslationDetailView(DetailView):
 
     def meeting_date(self):
         try:
-            return datetime.date(int(self.kwargs["year"]), int(self.kwargs["month"]), int(self.kwargs["day"]))
-        except ValueError as error:
+            return datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except (ValueError, OverflowError) as error:  # an impossible or huge date: no such page
             raise Http404 from error
 
     def gone_version(self):

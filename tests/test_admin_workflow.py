@@ -338,3 +338,21 @@ def test_assign_role_command(people):
         call_command("assign_role", "newcomer", "Translator", "--languages", "zz")
     with pytest.raises(CommandError, match="No user named"):
         call_command("assign_role", "ghost", "Editor")
+
+
+@pytest.mark.parametrize(
+    "redirect_url",
+    ["/en/" + "a" * 596, "javascript:alert(1)", "/en/a\r\nLocation: https://evil.example/", ""],
+)
+def test_unpublish_with_a_bad_redirect_is_a_form_error_and_changes_nothing(client, people, redirect_url):
+    version = draft(people)
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    workflow.publish(translation=version, actor=people["publisher"])
+    before = AuditEntry.objects.count()
+    response = login(client, people["publisher2"]).post(
+        url("act", version, "unpublish"), {"reason": "consolidated", "redirect_url": redirect_url, "explanation": ""}
+    )
+    assert response.status_code == 200 and page(response).select(".errorlist")
+    version.refresh_from_db()
+    assert version.status == Translation.Status.PUBLISHED and version.redirect_url == ""
+    assert AuditEntry.objects.count() == before

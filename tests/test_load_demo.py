@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from statements.models import Image, Person, Statement, Translation
+from statements import workflow
+from statements.models import AuditEntry, Image, Person, Statement, Translation
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,11 @@ def test_demo_versions_in_review_can_be_reviewed(demo):
     waiting = Translation.objects.filter(status="in_review")
     assert waiting.exists()
     assert all(v.submitted_revision_id == v.revisions.get().pk for v in waiting)
+
+
+def test_publish_due_right_after_load_demo_announces_nothing(demo):
+    """Demo content that is already public is already announced: no audit entries dated
+    now, no WebSub pings for old statements."""
+    assert Translation.objects.public().filter(announced_at__isnull=True).count() == 0
+    assert workflow.announce_due() == []
+    assert not AuditEntry.objects.filter(action="went_live").exists()

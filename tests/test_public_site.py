@@ -286,6 +286,11 @@ def test_hostile_queries_never_500(client, staff, query):
         ("topic=no-such-topic", 200),
         ("kind=poem", 200),
         ("sort=relevance", 200),  # relevance without q is ignored
+        ("q=%5E&sort=relevance", 200),  # a query without a searchable word: default order
+        ("q=%5B%5D&sort=relevance", 200),
+        ("page=%C2%B2", 400),  # "²" passes str.isdigit()
+        ("page=%D9%A1", 400),  # Arabic-Indic one
+        ("page=" + "9" * 5000, 400),  # longer than int() takes
     ],
 )
 def test_bad_parameters(client, staff, query, status):
@@ -304,6 +309,47 @@ def test_unknown_language_prefix_and_slug_are_404(client, staff):
     assert client.get("/en/statements/2024/02/30/anything/").status_code == 404
     assert client.get("/en/people/nobody/").status_code == 404
     assert client.get("/en/archive/1900/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/statements/99999999999999999999/1/1/x/",  # once an OverflowError (500)
+        "/en/statements/2024/99999999999999999999/1/x/",
+        "/en/statements/2024/1/99999999999999999999/x/",
+        "/en/statements/0/1/1/x/",
+        "/en/statements/2024/0/1/x/",
+        "/en/statements/2024/2/30/x/",
+    ],
+)
+def test_detail_address_with_an_impossible_date_is_404(client, staff, path):
+    make_public(staff)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/statements/",
+        "/en/people/{person}/",
+        "/en/topics/{topic}/",
+        "/en/feeds/statements.rss",
+        "/ar/feeds/statements.json",
+        "/en/people/{person}/feed.atom",
+        "/api/ninjs/statements/",
+    ],
+)
+@pytest.mark.parametrize("q", ["%5E", "%5B%5D", "%20%2A%20", "%E2%80%8F"])
+def test_relevance_with_no_searchable_word_is_not_an_error(client, staff, path, q):
+    """Once a 500 (FieldError: no `rank`): such a query matches nothing, in the default order."""
+    person, topic = make_person(), make_topic()
+    make_public(staff, title="Harbour talks", participants=[person], topics=[topic])
+    address = path.format(person=person.slug, topic=topic.slug)
+    response = client.get(f"{address}?q={q}&sort=relevance")
+    # A person's or topic's page with nothing to list is a 404, as for any search that finds nothing there.
+    assert response.status_code == (
+        404 if address.endswith(f"{person.slug}/") or address.endswith(f"{topic.slug}/") else 200
+    )
 
 
 # Detail page: languages and metadata ---------------------------------------------------

@@ -396,6 +396,14 @@ def test_unpublish_in_error_removes_it(people):
         ("javascript:alert(1)", False),
         ("//evil.example/x", False),
         ("relative/path", False),
+        ("/en/" + "a" * 496, True),  # 500 characters: the field's length
+        ("/en/" + "a" * 597, False),  # 600: once a 500 on PostgreSQL, 600 stored on SQLite
+        ("https://example.org/" + "a" * 600, False),
+        ("/en/a\r\nSet-Cookie: x=1", False),
+        ("/en/a b", False),
+        ("https://", False),
+        ("ftp://example.org/x", False),
+        ("/\\evil.example/x", False),
     ],
 )
 def test_unpublish_consolidated_needs_a_safe_redirect(people, url, ok):
@@ -540,3 +548,23 @@ def test_preview_links_expire_and_can_be_revoked(people):
     workflow.revoke_preview_link(link=link, actor=people["editor"])
     link.refresh_from_db()
     assert not link.is_valid()
+
+
+def test_restore_revision_without_any_revision_is_refused_not_a_crash(people):
+    version = Translation.objects.create(statement=make_statement(), language="en", title="T", body="B")
+    ghost = Revision(translation=version, number=1, title="Old", standfirst="", body="Old")
+    assert_refused(
+        version,
+        "no revision",
+        lambda: workflow.restore_revision(translation=version, revision=ghost, actor=people["editor"]),
+    )
+
+
+def test_restore_revision_and_its_audit_entry_share_one_time(people):
+    version = draft(people, body="First")
+    edit(version, people["editor"], "Second")
+    restored = workflow.restore_revision(
+        translation=version, revision=version.revisions.get(number=1), actor=people["editor"]
+    )
+    entry = AuditEntry.objects.get(translation=version, action="restore_revision")
+    assert restored.created_at == entry.at

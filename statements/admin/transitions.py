@@ -57,9 +57,21 @@ class UnpublishForm(forms.Form):
     redirect_url = forms.CharField(
         label=_("Consolidated into"),
         required=False,
+        max_length=Translation._meta.get_field("redirect_url").max_length,
         help_text=_("For a consolidated statement: the address readers are sent to (/en/statements/…)."),
     )
     explanation = forms.CharField(label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        # The workflow's own rule for the address, shown beside the field (the workflow
+        # checks it again).
+        data = super().clean()
+        if data.get("reason") == Translation.UnpublishReason.CONSOLIDATED and "redirect_url" in data:
+            try:
+                data["redirect_url"] = workflow.check_redirect(data["redirect_url"])
+            except workflow.TransitionError as refusal:
+                self.add_error("redirect_url", str(refusal))
+        return data
 
 
 @dataclass(frozen=True)

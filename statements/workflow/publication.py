@@ -5,6 +5,8 @@ unpublishing, and announcing scheduled versions whose time has come."""
 import datetime
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,8 @@ from .checks import (
     check_unschedule,
     check_withdraw,
 )
+
+REDIRECT_MAX_LENGTH = Translation._meta.get_field("redirect_url").max_length
 
 
 @logs_refusals
@@ -245,15 +249,33 @@ def withdraw(*, translation: Translation, actor, explanation: str, now=None) -> 
 
 
 def check_redirect(url: str) -> str:
+    """Where a consolidated statement sends readers: a path on this site (/en/…) or an
+    http(s) address, at most REDIRECT_MAX_LENGTH characters, without spaces or
+    control characters."""
     url = (url or "").strip()
-    parts = urlsplit(url)
     if not url:
         raise TransitionError(_("Give the address of the statement this one was consolidated into."))
-    if parts.scheme not in ("http", "https", "") or (not parts.scheme and not url.startswith("/")):
-        raise TransitionError(_("The redirect must be a site path (/en/…) or an http(s) address."))
-    if url.startswith("//"):
+    if len(url) > REDIRECT_MAX_LENGTH:
+        raise TransitionError(
+            _("The redirect address is too long: at most %(max)s characters.") % {"max": REDIRECT_MAX_LENGTH}
+        )
+    if not _is_site_path(url) and not _is_web_address(url):
         raise TransitionError(_("The redirect must be a site path (/en/…) or an http(s) address."))
     return url
+
+
+def _is_site_path(url: str) -> bool:
+    parts = urlsplit(url)
+    printable = url.isprintable() and not any(char.isspace() for char in url)
+    return printable and url.startswith("/") and not url.startswith("//") and not parts.scheme and "\\" not in url
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
 
 
 @logs_refusals

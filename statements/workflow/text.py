@@ -15,6 +15,7 @@ from .base import (
     lock,
     logs_refusals,
     require,
+    require_editor_of,
     require_language,
     require_text,
     validated_save,
@@ -130,10 +131,14 @@ def _write_text(translation, text: tuple[str, str, str], slug: str):
 @transaction.atomic
 def restore_revision(*, translation: Translation, revision: Revision, actor, now=None) -> Revision:
     """Make an old revision's text the newest again, as a new revision: history is
-    never rewritten."""
+    never rewritten. The new revision and the audit entry share one time."""
+    now = now or timezone.now()
+    require_editor_of(actor, translation)
     if revision.translation_id != translation.pk:
         raise TransitionError(_("That revision belongs to another version."))
     latest = latest_revision(translation)
+    if latest is None:
+        raise TransitionError(_("This version has no revision to restore from."))
     if (latest.title, latest.standfirst, latest.body) == (revision.title, revision.standfirst, revision.body):
         raise TransitionError(_("That revision's text is already the newest."))
     restored = save_draft(
@@ -150,7 +155,7 @@ def restore_revision(*, translation: Translation, revision: Revision, actor, now
         actor=actor,
         translation=translation,
         action="restore_revision",
-        now=now or timezone.now(),
+        now=now,
         message=_("Restored revision %(old)s as revision %(new)s") % {"old": revision.number, "new": restored.number},
     )
     return restored

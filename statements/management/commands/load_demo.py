@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
 
     # Demo content is created already in its state (published, in review, …) in bulk,
     # as DESIGN.md allows for this command; changing the state of existing content
-    # always goes through statements/workflow.py.
+    # always goes through statements/workflow/.
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -162,6 +163,10 @@ class Command(BaseCommand):
         version = Translation(statement=statement, language=language, status=status, **texts)
         if status == PUBLISHED:
             version.published_at = version.first_published_at = version.public_updated_at = published_at
+            if published_at <= timezone.now():
+                # Already public: already announced (publish_due announces only what
+                # goes live from now on).
+                version.announced_at = published_at
         version.save()
         revision = Revision.objects.create(
             translation=version,
