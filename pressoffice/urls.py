@@ -4,7 +4,11 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from statements import api, views
+from statements import (
+    api,
+    converters,  # noqa: F401 - registers the <name:…> path converter
+    views,
+)
 from statements.freshness import conditional
 from statements.security import rate_limited
 from statements.sitemaps import NEWS_SITEMAPS, SITEMAPS
@@ -12,7 +16,7 @@ from statements.sitemaps import NEWS_SITEMAPS, SITEMAPS
 urlpatterns = [
     path(settings.PRESSOFFICE_ADMIN_PATH, admin.site.urls),
     path("", views.root_redirect, name="root"),
-    path("s/<str:reference>/", views.short_link, name="short-link"),
+    path("s/<name:reference>/", views.short_link, name="short-link"),
     path("preview/<str:signed>/", views.preview_link, name="preview"),
     path("sitemap.xml", conditional(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

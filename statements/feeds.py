@@ -8,7 +8,7 @@ Built on django.contrib.syndication; the generators (the XML and JSON writers) a
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
@@ -40,6 +40,8 @@ class StatementFeed(Feed):
             return _bad_request(_("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT})
         if bound.errors:
             return _bad_request(" ".join(bound.errors))
+        if self.scope and not bound.filterset.form.cleaned_data[self.scope]:
+            raise Http404  # a blank person, topic or country in the address names nothing
         self.limit = int(limit)
         self.filterset = bound.filterset
         response = super().__call__(request, *args, **kwargs)

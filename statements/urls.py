@@ -5,7 +5,11 @@ Every view here answers conditional GETs (statements/freshness.py).
 
 from django.urls import path
 
-from . import feeds, views
+from . import (
+    converters,  # noqa: F401 - registers <name:…>
+    feeds,
+    views,
+)
 from .freshness import conditional
 from .security import is_search, rate_limited
 
@@ -31,17 +35,17 @@ urlpatterns = [
     path("", conditional(views.HomeView.as_view()), name="home"),
     path("statements/", listing(views.StatementListView), name="list"),
     path(
-        "statements/<int:year>/<int:month>/<int:day>/<str:slug>/",
+        "statements/<int:year>/<int:month>/<int:day>/<name:slug>/",
         conditional(views.TranslationDetailView.as_view()),
         name="detail",
     ),
-    path("people/<str:slug>/", listing(views.PersonStatementListView), name="person"),
-    path("topics/<str:slug>/", listing(views.TopicStatementListView), name="topic"),
-    path("countries/<str:code>/", listing(views.CountryStatementListView), name="country"),
+    path("people/<name:slug>/", listing(views.PersonStatementListView), name="person"),
+    path("topics/<name:slug>/", listing(views.TopicStatementListView), name="topic"),
+    path("countries/<name:code>/", listing(views.CountryStatementListView), name="country"),
     path("archive/<int:year>/", listing(views.ArchiveView), name="archive-year"),
     path("archive/<int:year>/<int:month>/", listing(views.ArchiveView), name="archive-month"),
     *feed_paths("feeds/statements", "feed"),
-    *feed_paths("people/<str:value>/feed", "person-feed", "person"),
-    *feed_paths("topics/<str:value>/feed", "topic-feed", "topic"),
-    *feed_paths("countries/<str:value>/feed", "country-feed", "country"),
+    *feed_paths("people/<name:value>/feed", "person-feed", "person"),
+    *feed_paths("topics/<name:value>/feed", "topic-feed", "topic"),
+    *feed_paths("countries/<name:value>/feed", "country-feed", "country"),
 ]

@@ -1,0 +1,21 @@
+"""Path converters for the public addresses, registered on import (both URLconfs import
+this module)."""
+
+from django.urls import register_converter
+
+
+class NamePieceConverter:
+    """One path segment naming something (a slug, a country code, a reference): any
+    characters but `/` and control characters. No name contains those, and PostgreSQL
+    refuses a NUL in a text comparison, so such an address is simply not found (404)."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(NamePieceConverter, "name")
