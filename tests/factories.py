@@ -1,19 +1,26 @@
-"""Small factory functions for tests: every argument optional, every row valid."""
+"""Small factory functions and helpers for tests: every argument optional, every row
+valid. The shared fixtures (`people`, `staff`, …) are in conftest.py."""
 
 import datetime
 import itertools
+import socket
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from statements import workflow
 from statements.models import (
     Appointment,
+    AuditEntry,
     Country,
     Participation,
     Person,
+    PreviewLink,
+    Revision,
     Role,
+    StaffProfile,
     Statement,
     Topic,
     Translation,
@@ -41,10 +48,6 @@ def make_user(username=None, *, superuser=False, perms=(), **fields):
 
 def make_staff(group: str, username=None, *, languages=()):
     """A staff user in one of the editorial groups (Editor, Translator, Publisher)."""
-    from django.contrib.auth.models import Group
-
-    from statements.models import StaffProfile
-
     user = make_user(username or unique(group.lower()))
     user.groups.add(Group.objects.get(name=group))
     if languages:
@@ -117,18 +120,10 @@ def review_and_publish(version, staff, **kwargs):
     return workflow.publish(translation=version, actor=staff["publisher"], **kwargs)
 
 
-def edit_text(version, actor, body, **kwargs):
-    """A new revision with another body, keeping the newest title and standfirst."""
-    latest = version.revisions.order_by("-number").first()
-    return workflow.save_draft(
-        translation=version,
-        actor=actor,
-        title=latest.title,
-        standfirst=latest.standfirst,
-        body=body,
-        base_revision=latest.number,
-        **kwargs,
-    )
+def make_draft(actor, *, language="en", statement=None, **fields):
+    """A draft version of a new statement with one participant (so it can be published)."""
+    statement = statement or make_statement(participants=[make_person()])
+    return make_version(statement, language=language, actor=actor, **fields)
 
 
 # A version at each step, as conftest's `people` make it: "author" writes and submits,
@@ -146,3 +141,77 @@ def authored_in_review(people):
 
 def authored_live(people):
     return workflow.publish(translation=authored_in_review(people), actor=people["other_publisher"])
+
+
+def make_public(staff, *, title=None, language="en", statement=None, **statement_fields):
+    """A public version, reviewed and published by `staff` (see the conftest fixture);
+    the statement is new, with one participant, unless given."""
+    if statement is None:
+        statement_fields.setdefault("participants", [make_person()])
+        statement = make_statement(**statement_fields)
+    version = make_version(statement, language=language, title=title, actor=staff["editor"])
+    return review_and_publish(version, staff)
+
+
+def edit_text(version, actor, body, **kwargs):
+    """A new revision with another body, keeping the newest title and standfirst."""
+    latest = version.revisions.order_by("-number").first()
+    return workflow.save_draft(
+        translation=version,
+        actor=actor,
+        title=latest.title,
+        standfirst=latest.standfirst,
+        body=body,
+        base_revision=latest.number,
+        **kwargs,
+    )
+
+
+def publish_correction(version, staff, body, **kwargs):
+    """Edit a public version's body as the editor, then review and publish the change."""
+    edit_text(version, staff["editor"], body, **kwargs)
+    return review_and_publish(version, staff)
+
+
+def version_state(version):
+    """A version's row, its revision count and the audit log's length: what a refused
+    transition must leave unchanged."""
+    version = Translation.objects.get(pk=version.pk)
+    row = model_to_dict(version, exclude=["id"])
+    row.update(status=version.status, published_at=version.published_at, updated_at=version.updated_at)
+    row.update({f: getattr(version, f) for f in ("first_published_at", "public_updated_at", "change_history")})
+    return row, Revision.objects.filter(translation=version).count(), AuditEntry.objects.count()
+
+
+def database_state():
+    """Every version, revision, preview link and statement (with topics), and the audit
+    log's length: what a refused request must leave unchanged."""
+    return (
+        list(Translation.objects.order_by("pk").values()),
+        list(Revision.objects.order_by("pk").values_list("pk", "number", "body")),
+        list(PreviewLink.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(Statement.objects.order_by("pk").values_list("pk", "location", "kind")),
+        sorted(Statement.topics.through.objects.values_list("statement_id", "topic_id")),
+        AuditEntry.objects.count(),
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def version_data(version, **overrides):
+    """The admin's version form data for the newest text, with `overrides`."""
+    latest = version.revisions.order_by("-number").first()
+    data = {
+        "title": latest.title,
+        "standfirst": latest.standfirst,
+        "body": latest.body,
+        "slug": version.slug,
+        "change_note": "",
+        "base_revision": str(latest.number),
+    }
+    data.update(overrides)
+    return data

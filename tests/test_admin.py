@@ -33,6 +33,7 @@ from .factories import (
     make_topic,
     make_user,
     make_version,
+    version_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -278,20 +279,6 @@ def test_names_json_error_is_a_form_error(admin_client):
     response = admin_client.post(reverse("admin:statements_person_change", args=[person.pk]), data)
     assert response.status_code == 200
     assert "not an enabled language" in response.content.decode()
-
-
-def version_data(version, **overrides):
-    latest = version.revisions.order_by("-number").first()
-    data = {
-        "title": latest.title,
-        "standfirst": latest.standfirst,
-        "body": latest.body,
-        "slug": version.slug,
-        "change_note": "",
-        "base_revision": str(latest.number),
-    }
-    data.update(overrides)
-    return data
 
 
 def test_version_edit_saves_a_revision(admin_client, superuser):

@@ -13,29 +13,14 @@ from django.utils import timezone
 from statements import previews, workflow
 from statements.models import AuditEntry, PreviewLink, Translation
 
-from .factories import make_person, make_staff, make_statement, make_user, make_version
+from .factories import edit_text, make_draft, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "editor": make_staff("Editor", "editor"),
-        "translator": make_staff("Translator", "translator", languages=["fa"]),
-        "publisher": make_staff("Publisher", "publisher"),
-        "publisher2": make_staff("Publisher", "publisher2"),
-    }
 
 
 def login(client, user):
     client.force_login(user)
     return client
-
-
-def draft(people, author="editor", language="en", body="Body text", statement=None):
-    statement = statement or make_statement(participants=[make_person()])
-    return make_version(statement, language=language, body=body, actor=people[author])
 
 
 def url(name, version, *args):
@@ -51,7 +36,7 @@ def buttons(client, version):
 
 
 def test_buttons_follow_role_and_state(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     assert buttons(login(client, people["editor"]), version) == {"Submit for review"}
     workflow.submit_for_review(translation=version, actor=people["editor"])
     assert buttons(client, version) == set()
@@ -59,7 +44,7 @@ def test_buttons_follow_role_and_state(client, people):
 
 
 def test_publish_through_the_confirmation_page(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     login(client, people["publisher"])
     confirm = client.get(url("act", version, "publish"))
@@ -71,7 +56,7 @@ def test_publish_through_the_confirmation_page(client, people):
 
 
 def test_scheduling_through_the_confirmation_page_shows_the_zone(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     login(client, people["publisher"])
     at = timezone.localtime() + datetime.timedelta(days=2)
@@ -84,7 +69,7 @@ def test_scheduling_through_the_confirmation_page_shows_the_zone(client, people)
 
 
 def test_refused_transition_shows_why_and_changes_nothing(client, people):
-    version = draft(people, author="publisher")
+    version = make_draft(people["publisher"])
     workflow.submit_for_review(translation=version, actor=people["publisher"])
     login(client, people["publisher"])
     response = client.post(url("act", version, "publish"), {"at_0": "", "at_1": ""})
@@ -95,7 +80,7 @@ def test_refused_transition_shows_why_and_changes_nothing(client, people):
 
 
 def test_crafted_post_by_an_editor_is_refused(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     before = AuditEntry.objects.count()
     response = login(client, make_staff("Editor")).post(url("act", version, "publish"), {"at_0": "", "at_1": ""})
@@ -105,7 +90,7 @@ def test_crafted_post_by_an_editor_is_refused(client, people):
 
 
 def test_reason_forms_keep_input_on_error(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     login(client, people["publisher"])
     response = client.post(url("act", version, "reject"), {"reason": ""})
@@ -116,13 +101,13 @@ def test_reason_forms_keep_input_on_error(client, people):
 
 
 def test_unknown_action_is_404(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     assert login(client, people["publisher"]).get(url("act", version, "delete_everything")).status_code == 404
 
 
 def test_translator_cannot_change_a_version_outside_their_languages(client, people):
-    english = draft(people)
-    persian = draft(people, language="fa", statement=english.statement)
+    english = make_draft(people["editor"])
+    persian = make_draft(people["editor"], language="fa", statement=english.statement)
     login(client, people["translator"])
     assert client.get(url("change", persian)).status_code == 200
     response = client.post(url("change", english), {"title": "x", "body": "y", "base_revision": "1"})
@@ -141,16 +126,9 @@ def test_translator_add_form_offers_only_their_languages(client, people):
 # revisions --------------------------------------------------------------------------
 
 
-def edit(version, actor, body):
-    latest = version.latest_revision()
-    return workflow.save_draft(
-        translation=version, actor=actor, title=latest.title, standfirst="", body=body, base_revision=latest.number
-    )
-
-
 def test_history_and_escaped_compare(client, people):
-    version = draft(people, body="Safe text")
-    edit(version, people["editor"], 'Safe text\n<script>alert("x")</script><img src=x onerror=alert(1)>')
+    version = make_draft(people["editor"], body="Safe text")
+    edit_text(version, people["editor"], 'Safe text\n<script>alert("x")</script><img src=x onerror=alert(1)>')
     login(client, people["editor"])
     history = client.get(url("revisions", version))
     assert history.status_code == 200 and len(page(history).select("tbody tr")) == 2
@@ -162,8 +140,8 @@ def test_history_and_escaped_compare(client, people):
 
 
 def test_compare_refuses_revisions_of_another_version(client, people):
-    version, other = draft(people), draft(people)
-    edit(other, people["editor"], "Other text")
+    version, other = make_draft(people["editor"]), make_draft(people["editor"])
+    edit_text(other, people["editor"], "Other text")
     login(client, people["editor"])
     assert client.get(url("compare", version), {"a": 1, "b": 2}).status_code == 404
     assert client.get(url("compare", version), {"a": "x", "b": 1}).status_code == 400
@@ -171,8 +149,8 @@ def test_compare_refuses_revisions_of_another_version(client, people):
 
 
 def test_restore_creates_a_new_revision(client, people):
-    version = draft(people, body="First")
-    edit(version, people["editor"], "Second")
+    version = make_draft(people["editor"], body="First")
+    edit_text(version, people["editor"], "Second")
     login(client, people["editor"])
     assert client.get(url("restore", version, 1)).status_code == 200
     assert client.post(url("restore", version, 1)).status_code == 302
@@ -181,14 +159,14 @@ def test_restore_creates_a_new_revision(client, people):
 
 @pytest.mark.parametrize("name", ["revisions", "preview", "change"])
 def test_pages_refuse_users_without_permission(client, people, name):
-    version = draft(people)
+    version = make_draft(people["editor"])
     login(client, make_user())  # staff, no permissions
     assert client.get(url(name, version)).status_code == 403
 
 
 @pytest.mark.parametrize("name", ["revisions", "preview", "change"])
 def test_pages_send_anonymous_users_to_login(client, people, name):
-    version = draft(people)
+    version = make_draft(people["editor"])
     response = client.get(url(name, version))
     assert response.status_code == 302 and "/login/" in response["Location"]
 
@@ -197,10 +175,10 @@ def test_pages_send_anonymous_users_to_login(client, people, name):
 
 
 def test_staff_preview_shows_pending_text_privately(client, people):
-    version = draft(people, body="Live")
+    version = make_draft(people["editor"], body="Live")
     workflow.submit_for_review(translation=version, actor=people["editor"])
     workflow.publish(translation=version, actor=people["publisher"])
-    edit(version, people["editor"], "Pending words")
+    edit_text(version, people["editor"], "Pending words")
     response = login(client, people["editor"]).get(url("preview", version))
     assert response.status_code == 200
     assert "Pending words" in response.content.decode()
@@ -220,7 +198,7 @@ def create_link(client, version, **data):
 
 
 def test_preview_link_opens_for_anyone_until_revoked(client, people, django_user_model):
-    version = draft(people, body="Embargoed text")
+    version = make_draft(people["editor"], body="Embargoed text")
     link = create_link(login(client, people["editor"]), version)
     address = previews.link_url(link)
     client.logout()
@@ -234,7 +212,7 @@ def test_preview_link_opens_for_anyone_until_revoked(client, people, django_user
 
 
 def test_expired_or_tampered_preview_links_are_404(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     link = create_link(login(client, people["editor"]), version)
     client.logout()
     address = previews.link_url(link)
@@ -245,13 +223,13 @@ def test_expired_or_tampered_preview_links_are_404(client, people):
 
 
 def test_translator_cannot_create_preview_links(client, people):
-    version = draft(people, language="fa")
+    version = make_draft(people["editor"], language="fa")
     login(client, people["translator"]).post(url("preview_links", version), {"note": "x", "days": "3"})
     assert not PreviewLink.objects.exists()
 
 
 def test_bad_preview_days_is_a_message_not_a_500(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     response = login(client, people["editor"]).post(url("preview_links", version), {"days": "many"}, follow=True)
     assert response.status_code == 200 and "Days must be a number" in response.content.decode()
     response = client.post(url("preview_links", version), {"days": "90"}, follow=True)
@@ -263,19 +241,19 @@ def test_bad_preview_days_is_a_message_not_a_500(client, people):
 
 
 def test_change_form_says_who_else_opened_it(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     login(client, people["editor"]).get(url("change", version))
     text = page(login(client, people["publisher"]).get(url("change", version))).text
     assert "editor opened this version 0 min ago" in text
 
 
 def test_dashboard_sections(client, people):
-    mine = draft(people, author="editor")
-    theirs = draft(people, author="publisher")
+    mine = make_draft(people["editor"])
+    theirs = make_draft(people["publisher"])
     workflow.submit_for_review(translation=theirs, actor=people["publisher"])
-    for_review = draft(people)
+    for_review = make_draft(people["editor"])
     workflow.submit_for_review(translation=for_review, actor=people["editor"])
-    scheduled = draft(people)
+    scheduled = make_draft(people["editor"])
     workflow.submit_for_review(translation=scheduled, actor=people["editor"])
     workflow.publish(translation=scheduled, actor=people["publisher2"], at=timezone.now() + datetime.timedelta(days=1))
     index = reverse("admin:index")
@@ -296,7 +274,7 @@ def test_dashboard_sections(client, people):
 
 
 def test_live_statement_is_read_only_for_editors(client, people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     workflow.publish(translation=version, actor=people["publisher"])
     statement_url = reverse("admin:statements_statement_change", args=[version.statement.pk])
@@ -312,7 +290,7 @@ def test_live_statement_is_read_only_for_editors(client, people):
 
 
 def test_publish_due_is_idempotent(people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     now = timezone.now()
     workflow.publish(translation=version, actor=people["publisher"], at=now + datetime.timedelta(seconds=30), now=now)
@@ -345,7 +323,7 @@ def test_assign_role_command(people):
     ["/en/" + "a" * 596, "javascript:alert(1)", "/en/a\r\nLocation: https://evil.example/", ""],
 )
 def test_unpublish_with_a_bad_redirect_is_a_form_error_and_changes_nothing(client, people, redirect_url):
-    version = draft(people)
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     workflow.publish(translation=version, actor=people["publisher"])
     before = AuditEntry.objects.count()

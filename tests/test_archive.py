@@ -20,7 +20,7 @@ from statements.models import Statement, Translation
 
 from .counts import TRIED
 from .factories import make_person, make_staff, make_statement, make_version
-from .test_images import GOOD, store
+from .pictures import GOOD, store
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -63,7 +63,7 @@ def media():
     return files
 
 
-def public_pages():
+def rendered_public_pages():
     client = Client()
     pages = {}
     for version in Translation.objects.public().order_by("pk"):
@@ -100,7 +100,7 @@ def wipe():
 
 
 def test_round_trip_restores_every_row_file_and_page(content, tmp_path, capsys):
-    before_rows, before_media, before_pages = rows(), media(), public_pages()
+    before_rows, before_media, before_pages = rows(), media(), rendered_public_pages()
     path = tmp_path / "backup.tar.gz"
     call_command("export_archive", str(path))
     assert "Wrote" in capsys.readouterr().out
@@ -112,7 +112,7 @@ def test_round_trip_restores_every_row_file_and_page(content, tmp_path, capsys):
     for table in before_rows:
         assert after_rows[table] == before_rows[table], table
     assert media() == before_media
-    assert public_pages() == before_pages
+    assert rendered_public_pages() == before_pages
     total = sum(len(value) for value in before_rows.values())
     TRIED["archive round trip"] = (
         f"{len(before_rows)} tables, {total} rows, {len(before_media)} files,"

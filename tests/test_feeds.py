@@ -21,28 +21,21 @@ from django.utils import timezone
 from statements import websub, workflow
 from statements.models import Country, Translation, WebSubPing
 
-from .factories import make_person, make_statement, make_topic, make_version, review_and_publish
+from .factories import (
+    make_person,
+    make_public,
+    make_statement,
+    make_topic,
+    make_version,
+    publish_correction,
+    review_and_publish,
+)
 
 pytestmark = pytest.mark.django_db
 
 SCHEMAS = Path(__file__).parent / "schemas"
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEEDS = ["/en/feeds/statements.rss", "/en/feeds/statements.atom", "/en/feeds/statements.json"]
-
-
-def make_public(staff, title="A statement", language="en", statement=None, **fields):
-    statement = statement or make_statement(participants=fields.pop("participants", None) or [make_person()], **fields)
-    return review_and_publish(make_version(statement, language=language, title=title, actor=staff["editor"]), staff)
-
-
-def edit(version, staff, body, **kwargs):
-    latest = version.latest_revision()
-    workflow.save_draft(
-        translation=version, actor=staff["editor"], title=latest.title, standfirst=latest.standfirst, body=body,
-        base_revision=latest.number, **kwargs,
-    )  # fmt: skip
-    workflow.submit_for_review(translation=version, actor=staff["editor"])
-    return workflow.publish(translation=version, actor=staff["publisher"])
 
 
 def parsed(client, url):
@@ -61,7 +54,7 @@ def entry_ids(client, url) -> list[str]:
 
 
 @pytest.fixture
-def world(staff):
+def feed_world(staff):
     person = make_person("Maren Holt", slug="maren-holt")
     topic = make_topic("Trade", slug="trade")
     country = Country.objects.create(code="XN", name="Northland")
@@ -76,11 +69,11 @@ def world(staff):
 
 
 @pytest.mark.parametrize("url", FEEDS[:2])
-def test_xml_feeds_parse_cleanly_with_the_fields(client, world, url):
+def test_xml_feeds_parse_cleanly_with_the_fields(client, feed_world, url):
     response, feed = parsed(client, url)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.feed.title == "Statements" and feed.feed.language == "en"
-    first = world["first"]
+    first = feed_world["first"]
     entry = next(e for e in feed.entries if e.id == f"urn:uuid:{first.uuid}")
     assert entry.title == "First <b>readout</b> & more"
     assert entry.link == f"http://testserver{first.get_absolute_url()}"
@@ -95,7 +88,7 @@ def test_xml_feeds_parse_cleanly_with_the_fields(client, world, url):
     assert "A paragraph." in entry.content[0].value
 
 
-def test_rss_meets_what_the_validator_checks(client, world):
+def test_rss_meets_what_the_validator_checks(client, feed_world):
     response = client.get("/en/feeds/statements.rss?topic=trade&kind=readout")
     root = ET.fromstring(response.content)
     channel = root.find("channel")
@@ -109,7 +102,7 @@ def test_rss_meets_what_the_validator_checks(client, world):
         assert item.find("category[@domain='http://testserver/en/topics/trade/']").text == "Trade"
 
 
-def test_atom_meets_what_the_validator_checks(client, world):
+def test_atom_meets_what_the_validator_checks(client, feed_world):
     root = ET.fromstring(client.get("/en/feeds/statements.atom").content)
     assert root.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/en/feeds/statements.atom"
     assert root.find(f"{ATOM}id").text and root.find(f"{ATOM}updated").text
@@ -124,19 +117,19 @@ def test_atom_meets_what_the_validator_checks(client, world):
         assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
 
 
-def test_json_feed_matches_the_1_1_schema(client, world):
+def test_json_feed_matches_the_1_1_schema(client, feed_world):
     response, feed = parsed(client, "/en/feeds/statements.json")
     assert response["Content-Type"].startswith("application/feed+json")
     schema = json.loads((SCHEMAS / "jsonfeed-1.1.json").read_text())
     jsonschema.validate(feed, schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    item = next(i for i in feed["items"] if i["id"] == f"urn:uuid:{world['first'].uuid}")
-    assert item["date_published"] == world["first"].first_published_at.isoformat()
-    assert item["_press_office"]["reference"] == world["first"].statement.reference
+    item = next(i for i in feed["items"] if i["id"] == f"urn:uuid:{feed_world['first'].uuid}")
+    assert item["date_published"] == feed_world["first"].first_published_at.isoformat()
+    assert item["_press_office"]["reference"] == feed_world["first"].statement.reference
     assert feed["feed_url"] == "http://testserver/en/feeds/statements.json"
 
 
 def test_featured_image_as_enclosure_and_media_content(client, staff, django_capture_on_commit_callbacks):
-    from .test_images import GOOD, store
+    from .pictures import GOOD, store
 
     image = store("photo.webp", GOOD["photo.webp"](), alt_text="Delegations", credit="Office photographer")
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,41 +150,43 @@ def test_featured_image_as_enclosure_and_media_content(client, staff, django_cap
 # Which items, in which order ------------------------------------------------------------
 
 
-def test_feeds_take_the_list_filters(client, world):
+def test_feeds_take_the_list_filters(client, feed_world):
     for url in FEEDS:
         base = url.replace("/en/feeds/statements", "/en/people/maren-holt/feed")
-        assert entry_ids(client, base) == [f"urn:uuid:{world['first'].uuid}"]
-        assert entry_ids(client, f"{url}?topic=trade") == [f"urn:uuid:{world['first'].uuid}"]
+        assert entry_ids(client, base) == [f"urn:uuid:{feed_world['first'].uuid}"]
+        assert entry_ids(client, f"{url}?topic=trade") == [f"urn:uuid:{feed_world['first'].uuid}"]
         assert len(entry_ids(client, url)) == 2
 
 
-def test_feed_titles_describe_the_filters(client, world):
+def test_feed_titles_describe_the_filters(client, feed_world):
     _, feed = parsed(client, "/en/feeds/statements.json?person=maren-holt&topic=trade&country=XN&kind=readout")
     assert feed["title"] == "Statements with Maren Holt about Trade concerning Northland (Readout)"
 
 
-def test_major_correction_resurfaces_a_minor_one_does_not(client, staff, world):
-    first, second = world["first"], world["second"]
+def test_major_correction_resurfaces_a_minor_one_does_not(client, staff, feed_world):
+    first, second = feed_world["first"], feed_world["second"]
     assert entry_ids(client, FEEDS[2])[0] == f"urn:uuid:{second.uuid}"
-    edit(first, staff, "Typo fixed.")
+    publish_correction(first, staff, "Typo fixed.")
     assert entry_ids(client, FEEDS[2])[0] == f"urn:uuid:{second.uuid}"
-    edit(first, staff, "Corrected.", is_major=True, change_note="Corrected the figures.")
+    publish_correction(first, staff, "Corrected.", is_major=True, change_note="Corrected the figures.")
     assert entry_ids(client, FEEDS[2])[0] == f"urn:uuid:{first.uuid}"
 
 
-def test_withdrawn_stay_marked_unpublished_leave(client, staff, world):
-    workflow.withdraw(translation=world["first"], actor=staff["publisher"], explanation="Superseded.")
-    workflow.unpublish(translation=world["second"], actor=staff["publisher"], reason="published_in_error")
+def test_withdrawn_stay_marked_unpublished_leave(client, staff, feed_world):
+    workflow.withdraw(translation=feed_world["first"], actor=staff["publisher"], explanation="Superseded.")
+    workflow.unpublish(translation=feed_world["second"], actor=staff["publisher"], reason="published_in_error")
     _, feed = parsed(client, FEEDS[2])
-    assert [item["id"] for item in feed["items"]] == [f"urn:uuid:{world['first'].uuid}"]
+    assert [item["id"] for item in feed["items"]] == [f"urn:uuid:{feed_world['first'].uuid}"]
     assert feed["items"][0]["title"].startswith("[Withdrawn]") and feed["items"][0]["_press_office"]["withdrawn"]
     assert "Superseded." in feed["items"][0]["content_html"]
 
 
-def test_hidden_versions_never_in_feeds_or_api(client, staff, world):
-    draft = make_version(make_statement(participants=[world["person"]]), title="Secret draft", actor=staff["editor"])
+def test_hidden_versions_never_in_feeds_or_api(client, staff, feed_world):
+    draft = make_version(
+        make_statement(participants=[feed_world["person"]]), title="Secret draft", actor=staff["editor"]
+    )
     scheduled = make_version(
-        make_statement(participants=[world["person"]]), title="Secret later", actor=staff["editor"]
+        make_statement(participants=[feed_world["person"]]), title="Secret later", actor=staff["editor"]
     )
     review_and_publish(scheduled, staff, at=timezone.now() + datetime.timedelta(days=1))
     urls = [*FEEDS, "/en/people/maren-holt/feed.rss", "/api/ninjs/statements/", "/api/ninjs/statements/?q=secret"]
@@ -225,22 +220,22 @@ def test_feed_titles_never_reveal_hidden_names(client, staff):
         ("page=7", 200),  # feeds are not paged: ignored
     ],
 )
-def test_feed_parameters(client, world, query, status):
+def test_feed_parameters(client, feed_world, query, status):
     for url in FEEDS:
         assert client.get(f"{url}?{query}").status_code == status, url
 
 
-def test_limit_caps_the_items(client, world):
+def test_limit_caps_the_items(client, feed_world):
     assert len(entry_ids(client, "/en/feeds/statements.json?limit=1")) == 1
 
 
 # ninjs ------------------------------------------------------------------------------------
 
 
-def test_ninjs_item_and_list_match_the_schema(client, world):
+def test_ninjs_item_and_list_match_the_schema(client, feed_world):
     schema = json.loads((SCHEMAS / "ninjs-3.json").read_text())
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-    first = world["first"]
+    first = feed_world["first"]
     item = client.get(f"/api/ninjs/statements/{first.uuid}/").json()
     jsonschema.validate(item, schema, format_checker=checker)
     assert item["uri"] == f"urn:uuid:{first.uuid}"
@@ -255,7 +250,7 @@ def test_ninjs_item_and_list_match_the_schema(client, world):
         jsonschema.validate(entry, schema, format_checker=checker)
 
 
-def test_ninjs_bad_parameters(client, world):
+def test_ninjs_bad_parameters(client, feed_world):
     assert client.get("/api/ninjs/statements/?page=abc").status_code == 400
     assert client.get("/api/ninjs/statements/?language=xx").status_code == 400
     assert client.get("/api/ninjs/statements/?date_after=nope").status_code == 400
@@ -267,7 +262,7 @@ def test_ninjs_bad_parameters(client, world):
 
 
 @pytest.mark.parametrize("url", [*FEEDS, "/en/statements/", "/en/", "/api/ninjs/statements/", "/sitemap.xml"])
-def test_repeat_request_is_a_304_with_at_most_one_query(client, world, url):
+def test_repeat_request_is_a_304_with_at_most_one_query(client, feed_world, url):
     first = client.get(url)
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
     assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
@@ -278,7 +273,7 @@ def test_repeat_request_is_a_304_with_at_most_one_query(client, world, url):
     assert since.status_code == 304
 
 
-def test_publishing_changes_the_etag(client, staff, world, django_capture_on_commit_callbacks):
+def test_publishing_changes_the_etag(client, staff, feed_world, django_capture_on_commit_callbacks):
     before = client.get(FEEDS[0])["ETag"]
     with django_capture_on_commit_callbacks(execute=True):
         make_public(staff, title="Third")
@@ -286,19 +281,19 @@ def test_publishing_changes_the_etag(client, staff, world, django_capture_on_com
     assert response.status_code == 200 and response["ETag"] != before
 
 
-def test_withdrawal_changes_the_etag(client, staff, world, django_capture_on_commit_callbacks):
+def test_withdrawal_changes_the_etag(client, staff, feed_world, django_capture_on_commit_callbacks):
     before = client.get(FEEDS[0])["ETag"]
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.withdraw(translation=world["first"], actor=staff["publisher"], explanation="Out of date.")
+        workflow.withdraw(translation=feed_world["first"], actor=staff["publisher"], explanation="Out of date.")
     assert client.get(FEEDS[0], HTTP_IF_NONE_MATCH=before).status_code == 200
 
 
-def test_etag_differs_between_formats_and_filters(client, world):
+def test_etag_differs_between_formats_and_filters(client, feed_world):
     tags = {client.get(url)["ETag"] for url in [*FEEDS, f"{FEEDS[0]}?topic=trade"]}
     assert len(tags) == 4
 
 
-def test_a_scheduled_time_passing_changes_the_etag_and_caps_max_age(client, staff, world, monkeypatch):
+def test_a_scheduled_time_passing_changes_the_etag_and_caps_max_age(client, staff, feed_world, monkeypatch):
     at = timezone.now() + datetime.timedelta(seconds=30)
     version = make_version(make_statement(participants=[make_person()]), title="At noon", actor=staff["editor"])
     review_and_publish(version, staff, at=at)
@@ -320,7 +315,7 @@ def test_a_scheduled_time_passing_changes_the_etag_and_caps_max_age(client, staf
         {"HTTP_IF_NONE_MATCH": '"' * 500},
     ],
 )
-def test_malformed_conditional_headers_are_ignored(client, world, headers):
+def test_malformed_conditional_headers_are_ignored(client, feed_world, headers):
     assert client.get(FEEDS[0], **headers).status_code == 200
 
 
@@ -392,7 +387,7 @@ def hub():
     stand_in.server.shutdown()
 
 
-def test_feeds_advertise_the_hub(client, world, hub):
+def test_feeds_advertise_the_hub(client, feed_world, hub):
     response = client.get(FEEDS[0])
     assert f'<{hub.url}>; rel="hub"' in response["Link"]
     assert '<http://testserver/en/feeds/statements.rss>; rel="self"' in response["Link"]
@@ -403,8 +398,8 @@ def test_feeds_advertise_the_hub(client, world, hub):
     assert json.loads(client.get(FEEDS[2]).content)["hubs"] == [{"type": "WebSub", "url": hub.url}]
 
 
-def test_publication_pings_the_hub_for_each_feed(staff, world, hub, django_capture_on_commit_callbacks):
-    person, topic = world["person"], world["topic"]
+def test_publication_pings_the_hub_for_each_feed(staff, feed_world, hub, django_capture_on_commit_callbacks):
+    person, topic = feed_world["person"], feed_world["topic"]
     with django_capture_on_commit_callbacks(execute=True):
         version = make_public(staff, title="Pinged", participants=[person], topics=[topic])
     topics = hub.topics()
@@ -415,10 +410,10 @@ def test_publication_pings_the_hub_for_each_feed(staff, world, hub, django_captu
     assert all(item["hub.mode"] == ["publish"] for item in hub.received)
     hub.received.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        edit(version, staff, "Minor fix.")
+        publish_correction(version, staff, "Minor fix.")
     assert hub.received == []  # a minor correction does not resurface
     with django_capture_on_commit_callbacks(execute=True):
-        edit(version, staff, "Major fix.", is_major=True, change_note="Changed the date.")
+        publish_correction(version, staff, "Major fix.", is_major=True, change_note="Changed the date.")
     assert len(hub.received) == 9
     hub.received.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -426,7 +421,7 @@ def test_publication_pings_the_hub_for_each_feed(staff, world, hub, django_captu
     assert len(hub.received) == 9
 
 
-def test_hub_down_never_blocks_publishing_and_is_retried(staff, world, hub, django_capture_on_commit_callbacks):
+def test_hub_down_never_blocks_publishing_and_is_retried(staff, feed_world, hub, django_capture_on_commit_callbacks):
     hub.failing = True
     with django_capture_on_commit_callbacks(execute=True):
         version = make_public(staff, title="Despite the hub")
@@ -441,7 +436,7 @@ def test_hub_down_never_blocks_publishing_and_is_retried(staff, world, hub, djan
     assert len(hub.received) == 6
 
 
-def test_unreachable_hub_is_a_logged_failure(staff, world, django_capture_on_commit_callbacks, caplog):
+def test_unreachable_hub_is_a_logged_failure(staff, feed_world, django_capture_on_commit_callbacks, caplog):
     with override_settings(PRESSOFFICE_WEBSUB_HUB_URL="http://127.0.0.1:9/hub"):
         with django_capture_on_commit_callbacks(execute=True):
             version = make_public(staff, title="Closed port")
@@ -453,7 +448,7 @@ def test_unreachable_hub_is_a_logged_failure(staff, world, django_capture_on_com
 # HTML autodiscovery ------------------------------------------------------------------------------
 
 
-def test_lists_advertise_their_feeds(client, world):
+def test_lists_advertise_their_feeds(client, feed_world):
     import html5lib
 
     tree = html5lib.parse(client.get("/en/statements/?topic=trade&page=1").content, namespaceHTMLElements=False)

@@ -22,13 +22,13 @@ SAME_IN_FRENCH = {
 }  # fmt: skip
 
 
-def catalogue(language):
+def po_file(language):
     return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_po_files_are_complete(language):
-    po = catalogue(language)
+    po = po_file(language)
     assert len(po) > 400
     assert po.percent_translated() == 100
     assert not po.fuzzy_entries() and not po.obsolete_entries()
@@ -37,13 +37,13 @@ def test_po_files_are_complete(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_translation_merely_copies_its_msgid(language):
-    copies = {e.msgid for e in catalogue(language) if not e.msgid_plural and e.msgstr == e.msgid}
+    copies = {e.msgid for e in po_file(language) if not e.msgid_plural and e.msgstr == e.msgid}
     allowed = SAME_IN_FRENCH if language == "fr" else set()
     assert copies <= allowed
 
 
 def test_arabic_has_all_six_plural_forms():
-    po = catalogue("ar")
+    po = po_file("ar")
     assert "nplurals=6" in po.metadata["Plural-Forms"]
     for entry in po:
         if entry.msgid_plural:
@@ -52,7 +52,7 @@ def test_arabic_has_all_six_plural_forms():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_compiled_mo_matches_the_po(language):
-    po = catalogue(language)
+    po = po_file(language)
     mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
 
     def entries(file):

@@ -1,8 +1,6 @@
 """The image pipeline against a corpus of good, odd and hostile files made here."""
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import html5lib
@@ -10,116 +8,18 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import override_settings
 from django.urls import reverse
 from PIL import Image as Pillow
-from PIL import ImageDraw
 
 from statements import images, workflow
 from statements.models import Image, Rendition
 
 from .factories import make_person, make_staff, make_statement, make_user, make_version, review_and_publish
+from .pictures import BAD, GOOD, animated_gif, encode, jpeg_upload, jpeg_with_gps, store, stored_files, two_halves
 
 pytestmark = pytest.mark.django_db
-
-
-# The corpus ------------------------------------------------------------------------
-
-
-def encode(picture, fmt, **params) -> bytes:
-    buffer = io.BytesIO()
-    picture.save(buffer, fmt, **params)
-    return buffer.getvalue()
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-
-def png_declaring(width, height) -> bytes:
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + png_chunk(b"IHDR", header)
-        + png_chunk(b"IDAT", zlib.compress(b"\0" * 16))
-        + png_chunk(b"IEND", b"")
-    )
-
-
-def jpeg_with_gps() -> bytes:
-    exif = Pillow.Exif()
-    exif[0x010E] = "Delegations at the table"  # ImageDescription
-    exif[0x013B] = "Office photographer"  # Artist
-    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
-    gps = exif.get_ifd(0x8825)
-    gps.update({1: "N", 2: (35.0, 41.0, 22.0), 3: "E", 4: (51.0, 25.0, 10.0)})
-    return encode(Pillow.new("RGB", (400, 200), (10, 120, 200)), "JPEG", exif=exif)
-
-
-def animated_gif() -> bytes:
-    frames = [Pillow.new("P", (60, 40), colour) for colour in (1, 2, 3)]
-    for frame, rgb in zip(frames, [(255, 0, 0), (0, 255, 0), (0, 0, 255)], strict=True):
-        frame.putpalette([0, 0, 0, *rgb] + [0, 0, 0] * 254)
-    buffer = io.BytesIO()
-    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
-    return buffer.getvalue()
-
-
-def two_halves(width=2000, height=1000) -> bytes:
-    """Left half red, right half blue: shows which side a crop kept."""
-    picture = Pillow.new("RGB", (width, height), (220, 0, 0))
-    ImageDraw.Draw(picture).rectangle((width // 2, 0, width, height), fill=(0, 0, 220))
-    return encode(picture, "PNG")
-
-
-GOOD = {
-    "one-pixel.png": lambda: encode(Pillow.new("RGB", (1, 1), (0, 0, 0)), "PNG"),
-    "gps.jpg": jpeg_with_gps,
-    "cmyk.jpg": lambda: encode(Pillow.new("CMYK", (300, 200), (0, 255, 255, 0)), "JPEG"),
-    "sixteen-bit.png": lambda: encode(Pillow.new("I;16", (120, 80), 40000), "PNG"),
-    "animated.gif": animated_gif,
-    "alpha.png": lambda: encode(Pillow.new("RGBA", (200, 100), (0, 200, 0, 128)), "PNG"),
-    "photo.webp": lambda: encode(Pillow.new("RGB", (1800, 1200), (90, 90, 40)), "WEBP"),
-}
-
-BAD = {
-    "bomb.png": (lambda: png_declaring(100_000, 100_000), "too many pixels"),
-    "truncated.jpg": (
-        lambda: encode(Pillow.new("RGB", (800, 600), (1, 2, 3)), "JPEG")[:2000],
-        "damaged or incomplete",
-    ),
-    "script.svg": (
-        lambda: b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>',
-        "not an image",
-    ),
-    "page.jpg": (lambda: b"<!DOCTYPE html><html><script>alert(1)</script></html>", "not an image"),
-    "empty.jpg": (lambda: b"", "empty"),
-    "text.png": (lambda: b"just some text, not a picture at all", "not an image"),
-    "bitmap.bmp": (lambda: encode(Pillow.new("RGB", (10, 10)), "BMP"), "not accepted"),
-}
-
-
-def upload(name: str, data: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="image/jpeg")
-
-
-def stored_files() -> set[str]:
-    found = set()
-    for key in ("private", "default"):
-        root = Path(storages[key].location)
-        found |= {str(p) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
-    return found
-
-
-def store(name: str, data: bytes, **fields) -> Image:
-    file = upload(name, data)
-    inspected = images.inspect(file)
-    image = Image(alt_text=fields.pop("alt_text", "A picture"), **fields)
-    images.store_upload(image, file, inspected)
-    images.save_with_renditions(image)
-    return image
 
 
 def reopen(name: str, storage="private"):
@@ -200,24 +100,24 @@ def test_bad_files_refused_with_a_message_and_nothing_stored(name):
     make, message = BAD[name]
     before = stored_files()
     with pytest.raises(ValidationError, match=message):
-        images.inspect(upload(name, make()))
+        images.inspect(jpeg_upload(name, make()))
     assert stored_files() == before and not Image.objects.exists()
 
 
 @override_settings(PRESSOFFICE_IMAGE_MAX_BYTES=1000)
 def test_file_over_the_size_limit_refused():
     with pytest.raises(ValidationError, match="the limit is"):
-        images.inspect(upload("big.png", GOOD["photo.webp"]()))
+        images.inspect(jpeg_upload("big.png", GOOD["photo.webp"]()))
 
 
 @override_settings(PRESSOFFICE_IMAGE_MAX_PIXELS=100_000)
 def test_image_over_the_pixel_limit_refused():
     with pytest.raises(ValidationError, match="megapixels"):
-        images.inspect(upload("wide.png", encode(Pillow.new("RGB", (1000, 200)), "PNG")))
+        images.inspect(jpeg_upload("wide.png", encode(Pillow.new("RGB", (1000, 200)), "PNG")))
 
 
 def test_failure_while_storing_leaves_no_partial_file(monkeypatch):
-    file = upload("photo.webp", GOOD["photo.webp"]())
+    file = jpeg_upload("photo.webp", GOOD["photo.webp"]())
     inspected = images.inspect(file)
     before = stored_files()
     calls = {"n": 0}
@@ -290,7 +190,7 @@ def test_moving_the_focal_point_recrops(admin_client):
 
 def admin_upload(client, name, data, **fields):
     form = {"alt_text": "Alt", "alt_texts": "{}", "caption": "", "credit": "", "focal_x": "", "focal_y": "", **fields}
-    return client.post(reverse("admin:statements_image_add"), {**form, "upload": upload(name, data)})
+    return client.post(reverse("admin:statements_image_add"), {**form, "upload": jpeg_upload(name, data)})
 
 
 def test_admin_upload_and_duplicate_recognised(admin_client):
@@ -357,7 +257,8 @@ def public_files() -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
-def publish(version, staff, on_commit, **kwargs):
+def publish_committed(version, staff, on_commit, **kwargs):
+    """Review and publish, running the side effects (image files) as on commit."""
     with on_commit(execute=True):
         return review_and_publish(version, staff, **kwargs)
 
@@ -369,7 +270,7 @@ def test_image_has_no_public_url_until_its_statement_is_published(staff, django_
     images.sync_public_files()
     assert public_files() == set() and not Image.objects.public().exists()
     assert not any(r.public_url for r in image.renditions.all())
-    publish(version, staff, django_capture_on_commit_callbacks)
+    publish_committed(version, staff, django_capture_on_commit_callbacks)
     image.refresh_from_db()
     assert image.public_token and Image.objects.public().filter(pk=image.pk).exists()
     assert len(public_files()) == image.renditions.count()
@@ -384,7 +285,7 @@ def test_image_has_no_public_url_until_its_statement_is_published(staff, django_
 def test_republished_image_gets_a_new_unguessable_folder(staff, django_capture_on_commit_callbacks):
     image = store("photo.webp", GOOD["photo.webp"]())
     version = make_version(make_statement(participants=[make_person()], featured_image=image), actor=staff["editor"])
-    publish(version, staff, django_capture_on_commit_callbacks)
+    publish_committed(version, staff, django_capture_on_commit_callbacks)
     first = Image.objects.get(pk=image.pk).public_token
     images.unpublish_files(Image.objects.get(pk=image.pk))
     images.sync_public_files()
@@ -398,14 +299,14 @@ def test_portrait_public_only_with_a_public_statement(staff, django_capture_on_c
     version = make_version(make_statement(participants=[person]), actor=staff["editor"])
     images.sync_public_files()
     assert not Image.objects.get(pk=portrait.pk).public_token
-    publish(version, staff, django_capture_on_commit_callbacks)
+    publish_committed(version, staff, django_capture_on_commit_callbacks)
     assert Image.objects.get(pk=portrait.pk).public_token
 
 
 def test_detail_page_renders_the_picture_from_public_copies(client, staff, django_capture_on_commit_callbacks):
     image = store("photo.webp", GOOD["photo.webp"](), alt_text="Delegations at the table")
     version = make_version(make_statement(participants=[make_person()], featured_image=image), actor=staff["editor"])
-    publish(version, staff, django_capture_on_commit_callbacks)
+    publish_committed(version, staff, django_capture_on_commit_callbacks)
     html = client.get(version.get_absolute_url()).content.decode()
     tree = html5lib.parse(html, namespaceHTMLElements=False)
     img = tree.find(".//picture/img")
@@ -429,7 +330,7 @@ def test_picture_tag_renders_nothing_for_a_private_image():
 def test_picture_tag_lazy_below_the_fold_and_alt_in_language(staff, django_capture_on_commit_callbacks):
     image = store("photo.webp", GOOD["photo.webp"](), alt_text="Table", alt_texts={"fa": "میز"})
     version = make_version(make_statement(participants=[make_person()], featured_image=image), actor=staff["editor"])
-    publish(version, staff, django_capture_on_commit_callbacks)
+    publish_committed(version, staff, django_capture_on_commit_callbacks)
     image = Image.objects.get(pk=image.pk)
     html = Template("{% load statement_images %}{% picture image 'fa' %}{% social_image_url image %}").render(
         Context({"image": image})

@@ -52,7 +52,7 @@ DIRECTORY = importer.Directory(
 )
 
 
-def parse(text, **kwargs):
+def parse_text(text, **kwargs):
     return importer.parse(text.encode("utf-8") if isinstance(text, str) else text, DIRECTORY, **kwargs)
 
 
@@ -60,7 +60,7 @@ def parse(text, **kwargs):
 
 
 def test_the_seed():
-    result = parse(SEED)
+    result = parse_text(SEED)
     assert result.office == "The Office of the Supreme Leader"
     assert result.title == "The Leader of the Islamic Revolution in a Meeting of the Prime Minister of Iraq"
     assert result.standfirst == "The need to increase the political pressure on the United States and the Zionist"
@@ -101,18 +101,18 @@ def test_the_seed():
     ],
 )
 def test_date_forms(sentence, expected):
-    assert parse(f"Title line\n\n{sentence}").meeting_date == expected
+    assert parse_text(f"Title line\n\n{sentence}").meeting_date == expected
 
 
 def test_no_date_is_left_for_the_editor():
-    result = parse("Office of the Spokesperson\n\nTalks on water\n\nThe sides talked about water.")
+    result = parse_text("Office of the Spokesperson\n\nTalks on water\n\nThe sides talked about water.")
     assert result.meeting_date is None and "No meeting date was found." in result.warnings
 
 
 def test_of_several_dates_the_meeting_one_wins():
     text = "Title\n\nThe agreement of 1 March 2020 was recalled. The Minister met the envoy on 5 May 2024."
-    assert parse(text).meeting_date == D(2024, 5, 5)
-    assert parse("Title\n\nSigned on 1 March 2020. Reviewed 2 March 2021.").meeting_date == D(2020, 3, 1)
+    assert parse_text(text).meeting_date == D(2024, 5, 5)
+    assert parse_text("Title\n\nSigned on 1 March 2020. Reviewed 2 March 2021.").meeting_date == D(2020, 3, 1)
 
 
 # Shapes of text -------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_crlf_cr_bom_indentation_and_stray_whitespace():
         "\tThe Minister met\r\n  Maren Holt on 3 March 2024.  \r\n\r\n3 /\r\n"
     )
     for variant in (text, text.replace("\r\n", "\r")):
-        result = parse(variant.encode("utf-8"))
+        result = parse_text(variant.encode("utf-8"))
         assert (result.office, result.title, result.standfirst) == ("Press Office", "Talks on water", "")
         assert result.paragraphs == ["The Minister met Maren Holt on 3 March 2024."]
         assert result.meeting_date == D(2024, 3, 3)
@@ -136,7 +136,7 @@ def test_utf16_with_bom():
 
 
 def test_title_and_standfirst_without_office():
-    result = parse("Talks on water\n\nBoth sides want cleaner rivers\n\nThe Minister met the envoy.")
+    result = parse_text("Talks on water\n\nBoth sides want cleaner rivers\n\nThe Minister met the envoy.")
     assert (result.office, result.title, result.standfirst) == ("", "Talks on water", "Both sides want cleaner rivers")
 
 
@@ -146,7 +146,7 @@ def test_persian_readout():
         "سید علی خامنه‌ای روز ۱۵ آبان ۱۴۰۲ با محمد شیاع السودانی دیدار کرد و درباره غزه و آب و محیط زیست گفت‌وگو شد.\n\n"
         "ایشان گفت: «همکاری دو کشور باید ادامه یابد.»"
     )
-    result = parse(text)
+    result = parse_text(text)
     assert result.language == "fa" and result.office == "دفتر مطبوعاتی"
     assert result.meeting_date == D(2023, 11, 6)
     assert [m.key for m in result.participants] == ["ali-khamenei", "mohammad-shia-al-sudani"]
@@ -164,31 +164,31 @@ def test_persian_readout():
     ],
 )
 def test_language_detection(text, language):
-    assert parse(f"Title\n\n{text}").language == language
+    assert parse_text(f"Title\n\n{text}").language == language
 
 
 def test_names_match_across_case_diacritics_apostrophes_and_honorifics():
     text = "Title\n\nMR. MOHAMMAD SHIAA' AL-SUDANI met Zoe Leger and Dr. Raisi. Sudani spoke first."
-    keys = [m.key for m in parse(text).participants]
+    keys = [m.key for m in parse_text(text).participants]
     assert keys == ["mohammad-shia-al-sudani", "zoe-leger", "ebrahim-raisi"]
-    curly = parse("Title\n\nMohammad Shiaaʼ al-Sudani spoke.").participants
+    curly = parse_text("Title\n\nMohammad Shiaaʼ al-Sudani spoke.").participants
     assert curly[0].key == "mohammad-shia-al-sudani" and curly[0].text == "Mohammad Shiaaʼ al-Sudani"
 
 
 def test_longest_name_wins():
-    result = parse("Title\n\nMohammad Shia al-Sudani received the delegation.")
+    result = parse_text("Title\n\nMohammad Shia al-Sudani received the delegation.")
     assert result.participants[0].text == "Mohammad Shia al-Sudani"
 
 
 def test_office_titles_count_only_on_the_date_they_were_held():
-    held = parse("Title\n\nThe President of Iran met the envoy on 1 May 2024.")
-    after = parse("Title\n\nThe President of Iran met the envoy on 1 June 2024.")
+    held = parse_text("Title\n\nThe President of Iran met the envoy on 1 May 2024.")
+    after = parse_text("Title\n\nThe President of Iran met the envoy on 1 June 2024.")
     assert [m.key for m in held.participants] == ["ebrahim-raisi"] and after.participants == []
 
 
 def test_unknown_names_listed_never_created(db):
     before = Person.objects.count()
-    result = parse("Title\n\nThe Minister received Ambassador Harald Brennecke and Ilse Carrow on 3 March 2024.")
+    result = parse_text("Title\n\nThe Minister received Ambassador Harald Brennecke and Ilse Carrow on 3 March 2024.")
     assert "Harald Brennecke" in result.unmatched_names and "Ilse Carrow" in result.unmatched_names
     assert Person.objects.count() == before
 
@@ -198,7 +198,7 @@ def test_mismatched_quote_marks_and_guillemets():
         'Title\n\nMaren Holt said, “We agree on most points" and, "We will meet again soon”. '
         "Then «Une phrase en français ici»."
     )
-    assert [q.text for q in parse(text).quotes] == [
+    assert [q.text for q in parse_text(text).quotes] == [
         "We agree on most points",
         "We will meet again soon",
         "Une phrase en français ici",
@@ -243,7 +243,7 @@ def test_parser_never_raises_on_readout_shaped_text(blocks):
 
 
 @pytest.fixture
-def people(db):
+def known_people(db):
     khamenei = make_person("Ali Khamenei", slug="ali-khamenei", aliases=["Khamenei", "Ayatollah Khamenei"])
     sudani = make_person("Mohammad Shia al-Sudani", slug="sudani", aliases=["al-Sudani", "Mohammad Shiaa’ al-Sudani"])
     raisi = make_person("Ebrahim Raisi", slug="raisi", aliases=["Raisi"])
@@ -273,7 +273,7 @@ def run(*args):
     return code, out.getvalue()
 
 
-def test_command_imports_drafts_and_reports(tmp_path, people, editor):
+def test_command_imports_drafts_and_reports(tmp_path, known_people, editor):
     good = write(tmp_path, "seed.txt", SEED)
     code, out = run(str(good), "--user", "importer")
     assert code == 0 and "imported" in out
@@ -291,7 +291,7 @@ def test_command_imports_drafts_and_reports(tmp_path, people, editor):
     assert version.revisions.get().author == editor
 
 
-def test_reimporting_creates_nothing(tmp_path, people, editor):
+def test_reimporting_creates_nothing(tmp_path, known_people, editor):
     path = write(tmp_path, "seed.txt", SEED)
     run(str(path), "--user", "importer")
     copy = write(tmp_path, "copy.txt", SEED.replace(b"\n", b"\r\n"))
@@ -299,7 +299,7 @@ def test_reimporting_creates_nothing(tmp_path, people, editor):
     assert code == 0 and "already imported" in out and Statement.objects.count() == 1
 
 
-def test_folders_zips_and_bad_files_in_one_batch(tmp_path, people, editor):
+def test_folders_zips_and_bad_files_in_one_batch(tmp_path, known_people, editor):
     folder = tmp_path / "readouts"
     folder.mkdir()
     write(folder, "a.txt", "Talks on water\n\nMaren Holt met the envoy on 3 March 2024.")
@@ -315,13 +315,13 @@ def test_folders_zips_and_bad_files_in_one_batch(tmp_path, people, editor):
     assert Statement.objects.count() == 2
 
 
-def test_dry_run_saves_nothing(tmp_path, people):
+def test_dry_run_saves_nothing(tmp_path, known_people):
     path = write(tmp_path, "seed.txt", SEED)
     code, out = run(str(path), "--dry-run")
     assert code == 0 and "would import" in out and not Statement.objects.exists()
 
 
-def test_a_failure_while_saving_leaves_no_partial_statement(tmp_path, people, editor, monkeypatch):
+def test_a_failure_while_saving_leaves_no_partial_statement(tmp_path, known_people, editor, monkeypatch):
     def refuse(**kwargs):
         raise workflow.TransitionError("refused for the test")
 
@@ -331,14 +331,14 @@ def test_a_failure_while_saving_leaves_no_partial_statement(tmp_path, people, ed
     assert not Statement.objects.exists()
 
 
-def test_command_bad_options(people):
+def test_command_bad_options(known_people):
     with pytest.raises(CommandError, match="--language"):
         call_command("import_readouts", "x.txt", "--language", "xx")
     with pytest.raises(CommandError, match="No active user"):
         call_command("import_readouts", "x.txt", "--user", "ghost")
 
 
-def test_language_option_overrides_detection(tmp_path, people, editor):
+def test_language_option_overrides_detection(tmp_path, known_people, editor):
     path = write(tmp_path, "fr.txt", "Titre\n\nThe Minister met Maren Holt on 3 March 2024.")
     run(str(path), "--user", "importer", "--language", "fr")
     assert Statement.objects.get().original_language == "fr"
@@ -347,7 +347,7 @@ def test_language_option_overrides_detection(tmp_path, people, editor):
 # Admin page -----------------------------------------------------------------------------------
 
 
-def test_admin_import_paste_confirm_create(client, people, editor):
+def test_admin_import_paste_confirm_create(client, known_people, editor):
     client.force_login(editor)
     url = reverse("admin:statements_statement_import")
     assert client.get(url).status_code == 200
@@ -355,7 +355,7 @@ def test_admin_import_paste_confirm_create(client, people, editor):
     page = BeautifulSoup(response.content, "html.parser")
     assert page.find("input", {"name": "readout-0-title"})["value"].startswith("The Leader of the Islamic")
     assert page.find("input", {"name": "readout-0-occurred_on"})["value"] == "2023-11-06"
-    khamenei, sudani, raisi = people
+    khamenei, sudani, raisi = known_people
     selected = {o["value"] for o in page.select("select[name=readout-0-participants] option[selected]")}
     assert selected == {str(khamenei.pk), str(sudani.pk), str(raisi.pk)}
     topic = Topic.objects.get(slug="gaza")
@@ -385,7 +385,7 @@ def test_admin_import_paste_confirm_create(client, people, editor):
     assert "already imported" in again.content.decode() and Statement.objects.count() == 1
 
 
-def test_admin_import_reports_bad_files_and_forged_payloads(client, people, editor):
+def test_admin_import_reports_bad_files_and_forged_payloads(client, known_people, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(editor)
@@ -401,12 +401,12 @@ def test_admin_import_reports_bad_files_and_forged_payloads(client, people, edit
     assert "expired or was altered" in response.content.decode() and not Statement.objects.exists()
 
 
-def test_admin_import_needs_add_permission(client, people):
+def test_admin_import_needs_add_permission(client, known_people):
     client.force_login(make_staff("Translator", languages=["fa"]))
     assert client.get(reverse("admin:statements_statement_import")).status_code == 403
 
 
-def test_directory_from_the_database(people):
+def test_directory_from_the_database(known_people):
     known = saving.directory()
     keys = {p.key for p in known.people}
     assert keys == {"ali-khamenei", "sudani", "raisi"}

@@ -36,7 +36,7 @@ from .factories import (
     make_topic,
     make_version,
 )
-from .test_images import GOOD, store
+from .pictures import GOOD, store
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,20 @@ from django.utils import timezone
 from PIL import Image as Pillow
 
 from statements import workflow
-from statements.models import AuditEntry, PreviewLink, Revision, Statement, Translation
+from statements.models import AuditEntry
 
 from .counts import TRIED as COUNTS
-from .factories import make_person, make_staff, make_statement, make_topic, make_user, make_version
-from .test_admin import version_data
-from .test_images import encode, store
+from .factories import (
+    database_state,
+    make_person,
+    make_staff,
+    make_statement,
+    make_topic,
+    make_user,
+    make_version,
+    version_data,
+)
+from .pictures import encode, store
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +40,7 @@ PUBLISHERS = {"publisher"}
 TRIED = []
 
 
-def world():
+def endpoint_world():
     author = make_staff("Editor", "author")
     other_publisher = make_staff("Publisher", "other_publisher")
     users = {
@@ -64,17 +72,6 @@ def world():
         "topic": topic,
         "link": link,
     }
-
-
-def snapshot():
-    """Everything the endpoints below could change."""
-    return (
-        sorted(Translation.objects.values_list("pk", "status", "title", "published_at", "is_force_published")),
-        Revision.objects.count(),
-        sorted(PreviewLink.objects.values_list("pk", "revoked_at")),
-        sorted(Statement.objects.values_list("pk", "location", "kind")),
-        sorted(Statement.topics.through.objects.values_list("statement_id", "topic_id")),
-    )
 
 
 def admin(name, *args):
@@ -261,7 +258,7 @@ def refused_status(response) -> bool:
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_endpoint_refuses_users_without_permission_on_the_object(endpoint, role):
     method, address, data, allowed = ENDPOINTS[endpoint]
-    w = world()
+    w = endpoint_world()
     client = client_for(w["users"][role])
     url = address(w)
     TRIED.append((endpoint, role))
@@ -273,21 +270,21 @@ def test_endpoint_refuses_users_without_permission_on_the_object(endpoint, role)
         else:
             assert refused_status(response), (endpoint, role, response.status_code)
         return
-    before, audits = snapshot(), AuditEntry.objects.count()
+    before, audits = database_state(), AuditEntry.objects.count()
     response = client.post(url, data(w))
     assert response.status_code < 500, (endpoint, role)
     if role in allowed:
-        assert snapshot() != before, (endpoint, role, response.status_code)
+        assert database_state() != before, (endpoint, role, response.status_code)
         assert response.status_code == 302 and "/login/" not in response["Location"], (endpoint, role)
     else:
-        assert snapshot() == before, (endpoint, role)
+        assert database_state() == before, (endpoint, role)
         assert AuditEntry.objects.count() == audits
         # Refused outright (403, 404, login page), or by the workflow with a message.
         assert refused_status(response) or response.status_code in (200, 302, 400), (endpoint, role)
 
 
 def test_compare_cannot_reach_revisions_of_another_version(admin_client):
-    w = world()
+    w = endpoint_world()
     other = w["live"]  # has revision 1 only; the draft has 1 and 2
     workflow.save_draft(
         translation=w["review"], actor=w["users"]["editor"], title="X", standfirst="", body="Y", base_revision=1
@@ -301,24 +298,24 @@ def test_compare_cannot_reach_revisions_of_another_version(admin_client):
 
 
 def test_revoking_a_foreign_preview_link_is_refused(admin_client):
-    w = world()
-    before = snapshot()
+    w = endpoint_world()
+    before = database_state()
     response = admin_client.post(
         admin("statements_translation_preview_links", w["draft"].pk), {"revoke": str(w["link"].pk)}
     )
     assert response.status_code == 404
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_xliff_export_of_many_skips_ids_the_user_may_not_see(client):
-    w = world()
+    w = endpoint_world()
     client.force_login(w["users"]["no_role"])
     response = client.get(admin("statements_translation_xliff_many") + f"?id={w['persian'].pk}&id={w['draft'].pk}")
     assert refused_status(response)
 
 
 def test_bulk_action_with_foreign_ids_is_refused_for_users_without_view(client):
-    w = world()
+    w = endpoint_world()
     client.force_login(w["users"]["no_role"])
     response = client.post(
         admin("statements_translation_changelist"),
@@ -328,7 +325,7 @@ def test_bulk_action_with_foreign_ids_is_refused_for_users_without_view(client):
 
 
 def test_dashboard_shows_each_role_only_what_it_may_see(client):
-    w = world()
+    w = endpoint_world()
     client.force_login(w["users"]["translator"])
     html = client.get(admin("index")).content.decode()
     assert w["live"].title not in html  # English: not the translator's language
@@ -341,9 +338,9 @@ def test_dashboard_shows_each_role_only_what_it_may_see(client):
 def test_publisher_only_fields_posted_by_an_editor_are_refused(client):
     """A publish time, force-publishing and a live statement's metadata: an editor's POST
     changes nothing, whatever the form says."""
-    w = world()
+    w = endpoint_world()
     client.force_login(w["users"]["editor"])
-    before = snapshot()
+    before = database_state()
     client.post(admin("statements_translation_act", w["review"].pk, "publish"), future())
     client.post(admin("statements_translation_act", w["draft"].pk, "force_publish"), {"reason": "Urgent"})
     client.post(admin("statements_statement_change", w["live"].statement_id), statement_form(w["live"].statement))
@@ -351,7 +348,7 @@ def test_publisher_only_fields_posted_by_an_editor_are_refused(client):
         admin("statements_translation_change", w["draft"].pk),
         version_data(w["draft"], status="published", published_at="2020-01-01 00:00", is_force_published="on"),
     )
-    after = snapshot()
+    after = database_state()
     assert after[0] == before[0] and after[2:] == before[2:]
 
 

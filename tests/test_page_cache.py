@@ -29,7 +29,8 @@ def commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def publish(staff, commit, title, person=None, **kwargs):
+def publish_new(staff, commit, title, person=None, **kwargs):
+    """A new statement with one version, published with its side effects committed."""
     statement = make_statement(participants=[person or make_person()])
     version = make_version(statement, title=title, actor=staff["editor"])
     with commit():
@@ -43,7 +44,7 @@ def body(client, url, **headers):
 
 
 def test_second_request_is_served_from_the_cache(client, staff, commit):
-    publish(staff, commit, "Cached readout")
+    publish_new(staff, commit, "Cached readout")
     first = body(client, "/en/statements/")
     with CaptureQueriesContext(connection) as queries:
         second = body(client, "/en/statements/")
@@ -51,15 +52,15 @@ def test_second_request_is_served_from_the_cache(client, staff, commit):
 
 
 def test_publishing_shows_at_once(client, staff, commit):
-    publish(staff, commit, "First readout")
+    publish_new(staff, commit, "First readout")
     assert "Second readout" not in body(client, "/en/statements/")
-    publish(staff, commit, "Second readout")
+    publish_new(staff, commit, "Second readout")
     assert "Second readout" in body(client, "/en/statements/")
     assert "Second readout" in body(client, "/en/feeds/statements.rss")
 
 
 def test_withdrawal_shows_at_once(client, staff, commit):
-    version = publish(staff, commit, "To be withdrawn")
+    version = publish_new(staff, commit, "To be withdrawn")
     assert "withdrawn-notice" not in body(client, version.get_absolute_url())
     with commit():
         workflow.withdraw(translation=version, actor=staff["publisher"], explanation="Superseded.")
@@ -67,9 +68,9 @@ def test_withdrawal_shows_at_once(client, staff, commit):
 
 
 def test_a_scheduled_time_passing_shows_without_anyone_acting(client, staff, commit, monkeypatch):
-    publish(staff, commit, "Already out")
+    publish_new(staff, commit, "Already out")
     at = timezone.now() + datetime.timedelta(minutes=5)
-    publish(staff, commit, "Goes out later", at=at)
+    publish_new(staff, commit, "Goes out later", at=at)
     assert "Goes out later" not in body(client, "/en/statements/")
     monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
     assert "Goes out later" in body(client, "/en/statements/")
@@ -77,7 +78,7 @@ def test_a_scheduled_time_passing_shows_without_anyone_acting(client, staff, com
 
 def test_renaming_a_person_shows_at_once(client, staff, commit):
     person = make_person("Maren Holt", slug="maren-holt")
-    version = publish(staff, commit, "Holt readout", person=person)
+    version = publish_new(staff, commit, "Holt readout", person=person)
     assert "Maren Holt" in body(client, version.get_absolute_url())
     with commit():
         person.name = "Maren Holt-Berg"
@@ -86,7 +87,7 @@ def test_renaming_a_person_shows_at_once(client, staff, commit):
 
 
 def test_language_and_format_variants_are_never_mixed(client, staff, commit):
-    publish(staff, commit, "English words")
+    publish_new(staff, commit, "English words")
     pages = {
         url: body(client, url) for url in ["/en/", "/fa/", "/en/feeds/statements.rss", "/en/feeds/statements.atom"]
     }
@@ -100,7 +101,7 @@ def test_language_and_format_variants_are_never_mixed(client, staff, commit):
 
 
 def test_staff_bypass_the_cache(client, staff, commit):
-    version = publish(staff, commit, "Live title")
+    version = publish_new(staff, commit, "Live title")
     body(client, version.get_absolute_url())  # cached for anonymous readers
     client.force_login(staff["editor"])
     with CaptureQueriesContext(connection) as queries:

@@ -14,19 +14,11 @@ from django.utils import timezone
 from statements import workflow
 from statements.models import Country, Translation
 
-from .factories import make_person, make_statement, make_topic, make_version, review_and_publish
+from .factories import make_person, make_public, make_statement, make_topic, make_version, review_and_publish
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def make_public(staff, *, title=None, language="en", statement=None, **statement_fields):
-    if statement is None:
-        statement_fields.setdefault("participants", [make_person()])
-        statement = make_statement(**statement_fields)
-    version = make_version(statement, language=language, title=title, actor=staff["editor"])
-    return review_and_publish(version, staff)
 
 
 def parse(response):

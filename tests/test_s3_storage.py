@@ -5,7 +5,6 @@ the public URL points at the public object."""
 import importlib
 import json
 import os
-import socket
 import urllib.error
 import urllib.request
 from unittest import mock
@@ -18,7 +17,8 @@ from moto.server import ThreadedMotoServer
 from statements import images
 from statements.models import Image
 
-from .test_images import GOOD, upload
+from .factories import free_port
+from .pictures import GOOD, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,6 @@ PUBLIC_READ_POLICY = json.dumps(
         ],
     }
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -84,7 +78,7 @@ def keys(client) -> set[str]:
 def test_images_through_s3(s3_server):
     endpoint, client = s3_server
     with override_settings(STORAGES=s3_storages(endpoint)):
-        file = upload("photo.webp", GOOD["photo.webp"]())
+        file = jpeg_upload("photo.webp", GOOD["photo.webp"]())
         image = Image(alt_text="On S3")
         images.store_upload(image, file, images.inspect(file))
         images.save_with_renditions(image)

@@ -26,7 +26,7 @@ def csp(response) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def live(db):
+def live_version(db):
     publisher = make_staff("Publisher")
     version = make_version(make_statement(participants=[make_person()]), title="Harbour talks", body="Text.")
     workflow.force_publish(translation=version, actor=publisher, reason="Test")
@@ -36,8 +36,8 @@ def live(db):
 # Headers and the Content Security Policy ------------------------------------------------
 
 
-def test_public_pages_carry_security_headers_and_a_strict_policy(client, live):
-    for url in ["/en/", "/en/statements/", live.get_absolute_url(), "/en/feeds/statements.rss"]:
+def test_public_pages_carry_security_headers_and_a_strict_policy(client, live_version):
+    for url in ["/en/", "/en/statements/", live_version.get_absolute_url(), "/en/feeds/statements.rss"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["X-Content-Type-Options"] == "nosniff"
@@ -51,14 +51,14 @@ def test_public_pages_carry_security_headers_and_a_strict_policy(client, live):
         assert "nonce-" not in response["Content-Security-Policy"]
 
 
-def test_public_policy_is_identical_across_requests_so_pages_stay_cacheable(client, live):
-    first = client.get(live.get_absolute_url())["Content-Security-Policy"]
-    second = client.get(live.get_absolute_url())["Content-Security-Policy"]
+def test_public_policy_is_identical_across_requests_so_pages_stay_cacheable(client, live_version):
+    first = client.get(live_version.get_absolute_url())["Content-Security-Policy"]
+    second = client.get(live_version.get_absolute_url())["Content-Security-Policy"]
     assert first == second
 
 
-def test_public_pages_have_no_inline_script_apart_from_json_ld(client, live):
-    html = client.get(live.get_absolute_url()).content.decode()
+def test_public_pages_have_no_inline_script_apart_from_json_ld(client, live_version):
+    html = client.get(live_version.get_absolute_url()).content.decode()
     for match in re.finditer(r"<script([^>]*)>", html):
         attributes = match.group(1)
         assert "src=" in attributes or 'type="application/ld+json"' in attributes, attributes
@@ -217,7 +217,7 @@ def test_upload_limits_are_configured():
 
 
 @override_settings(PRESSOFFICE_RATE_LIMIT_SEARCH="3/60")
-def test_search_is_rate_limited_per_client_with_retry_after(client, live):
+def test_search_is_rate_limited_per_client_with_retry_after(client, live_version):
     for _request in range(3):
         assert client.get("/en/statements/", {"q": "harbour"}).status_code == 200
     response = client.get("/en/statements/", {"q": "harbour"})
@@ -230,7 +230,7 @@ def test_search_is_rate_limited_per_client_with_retry_after(client, live):
 
 
 @override_settings(PRESSOFFICE_RATE_LIMIT_FEEDS="2/60")
-def test_feeds_and_api_are_rate_limited(client, live):
+def test_feeds_and_api_are_rate_limited(client, live_version):
     assert client.get("/en/feeds/statements.rss").status_code == 200
     assert client.get("/en/feeds/statements.atom").status_code == 200
     response = client.get("/en/feeds/statements.json")
@@ -240,20 +240,20 @@ def test_feeds_and_api_are_rate_limited(client, live):
 
 
 @override_settings(PRESSOFFICE_RATE_LIMIT_FEEDS="1/60", PRESSOFFICE_PROXY_COUNT=1)
-def test_rate_limit_uses_the_forwarded_address_behind_a_trusted_proxy(client, live):
+def test_rate_limit_uses_the_forwarded_address_behind_a_trusted_proxy(client, live_version):
     assert client.get("/en/feeds/statements.rss", HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 200
     assert client.get("/en/feeds/statements.rss", HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 200
     assert client.get("/en/feeds/statements.rss", HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
 
 
 @override_settings(PRESSOFFICE_RATE_LIMIT_FEEDS="1/60")
-def test_staff_are_not_rate_limited(admin_client, live):
+def test_staff_are_not_rate_limited(admin_client, live_version):
     for _request in range(3):
         assert admin_client.get("/en/feeds/statements.rss").status_code == 200
 
 
 @override_settings(PRESSOFFICE_RATE_LIMIT_FEEDS="1/60")
-def test_rate_limit_serves_when_the_cache_is_down(client, live, monkeypatch):
+def test_rate_limit_serves_when_the_cache_is_down(client, live_version, monkeypatch):
     from django.core.cache import cache
 
     def broken(*args, **kwargs):

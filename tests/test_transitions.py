@@ -1,43 +1,32 @@
-"""Every transition of workflow.py, for every role: allowed or refused as specified, and
+"""Every transition of the workflow, for every role: allowed or refused as specified, and
 a refusal changes nothing."""
 
 import datetime
 
 import pytest
-from django.forms.models import model_to_dict
 from django.test import override_settings
 from django.utils import timezone
 
 from statements import workflow
 from statements.models import AuditEntry, Revision, Translation
 
-from .factories import make_person, make_staff, make_statement, make_user, make_version
+from .factories import (
+    edit_text,
+    make_draft,
+    make_person,
+    make_statement,
+    make_user,
+    version_state,
+)
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
 
 
-@pytest.fixture
-def people(db):
-    return {
-        "editor": make_staff("Editor", "editor"),
-        "editor2": make_staff("Editor", "editor2"),
-        "translator": make_staff("Translator", "translator", languages=["fa"]),
-        "publisher": make_staff("Publisher", "publisher"),
-        "publisher2": make_staff("Publisher", "publisher2"),
-        "nobody": make_user("nobody"),
-    }
-
-
-def draft(people, *, language="en", author="editor", statement=None, **fields):
-    statement = statement or make_statement(participants=[make_person()])
-    return make_version(statement, language=language, actor=people[author], **fields)
-
-
-def in_review(people, **kwargs):
-    version = draft(people, **kwargs)
-    return workflow.submit_for_review(translation=version, actor=people[kwargs.get("author", "editor")])
+def in_review(people, *, author="editor", **fields):
+    version = make_draft(people[author], **fields)
+    return workflow.submit_for_review(translation=version, actor=people[author])
 
 
 def live(people, **kwargs):
@@ -45,19 +34,11 @@ def live(people, **kwargs):
     return workflow.publish(translation=version, actor=people["publisher"], now=NOW - datetime.timedelta(hours=1))
 
 
-def state(version):
-    version = Translation.objects.get(pk=version.pk)
-    row = model_to_dict(version, exclude=["id"])
-    row.update(status=version.status, published_at=version.published_at, updated_at=version.updated_at)
-    row.update({f: getattr(version, f) for f in ("first_published_at", "public_updated_at", "change_history")})
-    return row, Revision.objects.filter(translation=version).count(), AuditEntry.objects.count()
-
-
 def assert_refused(version, message, call):
-    before = state(version)
+    before = version_state(version)
     with pytest.raises(workflow.TransitionError, match=message):
         call()
-    assert state(version) == before
+    assert version_state(version) == before
 
 
 def public_ids(now=None):
@@ -74,11 +55,11 @@ def public_ids(now=None):
         ("publisher", "en", True),
         ("translator", "fa", True),
         ("translator", "en", False),
-        ("nobody", "en", False),
+        ("no_role", "en", False),
     ],
 )
 def test_submit_for_review_by_role(people, role, language, allowed):
-    version = draft(people, language=language, author="editor")
+    version = make_draft(people["editor"], language=language)
     call = lambda: workflow.submit_for_review(translation=version, actor=people[role])  # noqa: E731
     if allowed:
         assert call().status == "in_review"
@@ -102,7 +83,7 @@ def test_submit_twice_refused(people):
     [
         ("editor2", "Only a publisher"),
         ("translator", "Only a publisher"),
-        ("nobody", "Only a publisher"),
+        ("no_role", "Only a publisher"),
     ],
 )
 def test_publish_refused_for_non_publishers(people, role, message):
@@ -128,7 +109,7 @@ def test_second_pair_of_eyes_author_cannot_publish(people):
 
 
 def test_second_pair_of_eyes_submitter_cannot_publish(people):
-    version = draft(people, author="editor")
+    version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["publisher"])
     assert_refused(
         version, "submitted this for review", lambda: workflow.publish(translation=version, actor=people["publisher"])
@@ -143,7 +124,7 @@ def test_without_four_eyes_the_author_may_publish(people):
 
 
 def test_draft_cannot_be_published_without_review(people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     assert_refused(
         version, "submitted for review", lambda: workflow.publish(translation=version, actor=people["publisher"])
     )
@@ -213,22 +194,9 @@ def test_announce_due_runs_once_per_publication(people):
 # corrections ----------------------------------------------------------------------
 
 
-def edit(version, actor, body, **kwargs):
-    latest = version.revisions.order_by("-number").first()
-    return workflow.save_draft(
-        translation=version,
-        actor=actor,
-        title=latest.title,
-        standfirst=latest.standfirst,
-        body=body,
-        base_revision=latest.number,
-        **kwargs,
-    )
-
-
 def test_pending_changes_stay_private_until_published(people):
     version = live(people, body="Live text")
-    edit(version, people["editor"], "Pending text")
+    edit_text(version, people["editor"], "Pending text")
     version.refresh_from_db()
     assert version.body == "Live text" and version.has_unpublished_changes
     workflow.submit_for_review(translation=version, actor=people["editor"])
@@ -242,7 +210,7 @@ def test_pending_changes_stay_private_until_published(people):
 def test_major_correction_moves_public_updated_at_and_history(people):
     version = live(people)
     first = version.first_published_at
-    edit(version, people["editor"], "Corrected", is_major=True, change_note="Corrected the date of the visit.")
+    edit_text(version, people["editor"], "Corrected", is_major=True, change_note="Corrected the date of the visit.")
     workflow.submit_for_review(translation=version, actor=people["editor"])
     corrected = workflow.publish(translation=version, actor=people["publisher"], now=NOW)
     assert corrected.first_published_at == first
@@ -254,7 +222,7 @@ def test_major_correction_moves_public_updated_at_and_history(people):
 def test_minor_correction_changes_neither(people):
     version = live(people)
     updated = version.public_updated_at
-    edit(version, people["editor"], "Typo fixed")
+    edit_text(version, people["editor"], "Typo fixed")
     workflow.submit_for_review(translation=version, actor=people["editor"])
     corrected = workflow.publish(translation=version, actor=people["publisher"], now=NOW)
     assert corrected.body == "Typo fixed"
@@ -263,7 +231,7 @@ def test_minor_correction_changes_neither(people):
 
 def test_publisher_confirms_major_and_needs_a_note(people):
     version = live(people)
-    edit(version, people["editor"], "Changed")
+    edit_text(version, people["editor"], "Changed")
     workflow.submit_for_review(translation=version, actor=people["editor"])
     assert_refused(
         version, "change note", lambda: workflow.publish(translation=version, actor=people["publisher"], major=True)
@@ -274,7 +242,7 @@ def test_publisher_confirms_major_and_needs_a_note(people):
 
 def test_correction_cannot_be_scheduled(people):
     version = live(people)
-    edit(version, people["editor"], "Changed")
+    edit_text(version, people["editor"], "Changed")
     workflow.submit_for_review(translation=version, actor=people["editor"])
     later = timezone.now() + datetime.timedelta(days=1)
     assert_refused(
@@ -302,7 +270,7 @@ def test_reject_needs_a_reason_and_returns_to_draft(people):
 
 def test_reject_pending_changes_keeps_the_live_version(people):
     version = live(people, body="Live")
-    edit(version, people["editor"], "Pending")
+    edit_text(version, people["editor"], "Pending")
     workflow.submit_for_review(translation=version, actor=people["editor"])
     rejected = workflow.reject(translation=version, actor=people["publisher"], reason="Not yet.")
     assert rejected.status == "published" and rejected.body == "Live" and rejected.pk in public_ids()
@@ -312,7 +280,7 @@ def test_reject_pending_changes_keeps_the_live_version(people):
 
 
 def test_force_publish_and_retrospective_approval(people):
-    version = draft(people, author="publisher")
+    version = make_draft(people["publisher"])
     assert_refused(
         version,
         "needs a reason",
@@ -373,7 +341,7 @@ def test_withdraw_keeps_the_page_readable_with_explanation(people):
 
 
 def test_withdraw_refused_for_a_draft(people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     assert_refused(
         version,
         "not possible",
@@ -435,8 +403,8 @@ def test_unpublish_refused_for_editors_and_bad_reasons(people):
 
 
 def test_restore_revision_writes_a_new_revision(people):
-    version = draft(people, body="One")
-    edit(version, people["editor"], "Two")
+    version = make_draft(people["editor"], body="One")
+    edit_text(version, people["editor"], "Two")
     first = version.revisions.get(number=1)
     restored = workflow.restore_revision(translation=version, revision=first, actor=people["editor2"])
     assert restored.number == 3 and restored.body == "One"
@@ -445,7 +413,7 @@ def test_restore_revision_writes_a_new_revision(people):
 
 
 def test_restore_refuses_a_revision_of_another_version(people):
-    version, other = draft(people), draft(people)
+    version, other = make_draft(people["editor"]), make_draft(people["editor"])
     foreign = other.revisions.get()
     assert_refused(
         version,
@@ -484,7 +452,7 @@ def test_start_translation_twice_refused(people):
 def test_mark_translation_current_moves_the_base(people):
     original = live(people)
     version = workflow.start_translation(source=original, language="fa", actor=people["translator"])
-    edit(original, people["editor"], "Changed original", is_major=True, change_note="Changed.")
+    edit_text(original, people["editor"], "Changed original", is_major=True, change_note="Changed.")
     workflow.submit_for_review(translation=original, actor=people["editor"])
     workflow.publish(translation=original, actor=people["publisher"])
     original.refresh_from_db()
@@ -526,7 +494,7 @@ def test_live_statement_metadata_is_for_publishers_only(people):
 
 
 def test_draft_statement_metadata_editable_by_editors(people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     statement = version.statement
     statement.location = "Northhaven"
     workflow.update_statement(statement=statement, actor=people["editor"], apply=statement.save)
@@ -538,7 +506,7 @@ def test_draft_statement_metadata_editable_by_editors(people):
 
 
 def test_preview_links_expire_and_can_be_revoked(people):
-    version = draft(people)
+    version = make_draft(people["editor"])
     link = workflow.create_preview_link(translation=version, actor=people["editor"], days=2, note="Protocol office")
     assert link.is_valid() and not link.is_valid(now=timezone.now() + datetime.timedelta(days=3))
     with pytest.raises(workflow.TransitionError, match="1 to 30 days"):
@@ -561,8 +529,8 @@ def test_restore_revision_without_any_revision_is_refused_not_a_crash(people):
 
 
 def test_restore_revision_and_its_audit_entry_share_one_time(people):
-    version = draft(people, body="First")
-    edit(version, people["editor"], "Second")
+    version = make_draft(people["editor"], body="First")
+    edit_text(version, people["editor"], "Second")
     restored = workflow.restore_revision(
         translation=version, revision=version.revisions.get(number=1), actor=people["editor"]
     )

@@ -13,42 +13,29 @@ from django.urls import reverse
 from statements import translating, workflow, xliff
 from statements.models import AuditEntry, Revision, Translation
 
-from .factories import make_person, make_staff, make_statement, make_version
+from .factories import make_person, make_statement, make_version, review_and_publish
 
 pytestmark = pytest.mark.django_db
 
 ORIGINAL_BODY = "First paragraph.\n\nSecond *paragraph*.\n\nThird paragraph."
 
 
-@pytest.fixture
-def cast(db):
-    return {
-        "editor": make_staff("Editor", "editor"),
-        "publisher": make_staff("Publisher", "publisher"),
-        "translator": make_staff("Translator", "translator", languages=["fa"]),
-        "arabic": make_staff("Translator", "arabic", languages=["ar"]),
-    }
-
-
-def publish(version, cast, **kwargs):
-    workflow.submit_for_review(translation=version, actor=cast["editor"])
-    return workflow.publish(translation=version, actor=cast["publisher"], **kwargs)
-
-
-def change_original(original, cast, body, *, major, note="Changed."):
+def change_original(original, people, body, *, major, note="Changed."):
     latest = original.latest_revision()
     workflow.save_draft(
-        translation=original, actor=cast["editor"], title=latest.title, standfirst=latest.standfirst, body=body,
+        translation=original, actor=people["editor"], title=latest.title, standfirst=latest.standfirst, body=body,
         base_revision=latest.number, is_major=major, change_note=note if major else "",
     )  # fmt: skip
-    return publish(original, cast)
+    return review_and_publish(original, people)
 
 
 @pytest.fixture
-def pair(cast):
+def pair(people):
     statement = make_statement(participants=[make_person()])
-    original = publish(make_version(statement, title="Talks", body=ORIGINAL_BODY, actor=cast["editor"]), cast)
-    persian = workflow.start_translation(source=original, language="fa", actor=cast["translator"])
+    original = review_and_publish(
+        make_version(statement, title="Talks", body=ORIGINAL_BODY, actor=people["editor"]), people
+    )
+    persian = workflow.start_translation(source=original, language="fa", actor=people["translator"])
     return original, persian
 
 
@@ -64,33 +51,33 @@ def test_a_fresh_translation_is_current(pair):
     assert not is_outdated(persian) and not is_outdated(original)
 
 
-def test_major_change_of_the_original_makes_it_outdated(cast, pair):
+def test_major_change_of_the_original_makes_it_outdated(people, pair):
     original, persian = pair
-    change_original(original, cast, ORIGINAL_BODY.replace("Second", "Changed second"), major=True)
+    change_original(original, people, ORIGINAL_BODY.replace("Second", "Changed second"), major=True)
     assert is_outdated(persian) and not is_outdated(original)
     assert translating.align(persian).changed == {1}
 
 
-def test_minor_change_does_not(cast, pair):
+def test_minor_change_does_not(people, pair):
     original, persian = pair
-    change_original(original, cast, ORIGINAL_BODY.replace("Third", "Thrid"), major=False)
+    change_original(original, people, ORIGINAL_BODY.replace("Third", "Thrid"), major=False)
     assert not is_outdated(persian)
 
 
-def test_unpublished_major_change_does_not(cast, pair):
+def test_unpublished_major_change_does_not(people, pair):
     original, persian = pair
     latest = original.latest_revision()
     workflow.save_draft(
-        translation=original, actor=cast["editor"], title="Talks", standfirst="", body="Rewritten.",
+        translation=original, actor=people["editor"], title="Talks", standfirst="", body="Rewritten.",
         base_revision=latest.number, is_major=True, change_note="Pending.",
     )  # fmt: skip
     assert not is_outdated(persian)
 
 
-def test_highlighted_paragraphs_are_the_changed_ones(cast, pair):
+def test_highlighted_paragraphs_are_the_changed_ones(people, pair):
     original, persian = pair
     body = "First paragraph.\n\nSecond *paragraph*.\n\nA new third.\n\nAnd a fourth."
-    change_original(original, cast, body, major=True)
+    change_original(original, people, body, major=True)
     alignment = translating.align(persian)
     assert alignment.changed == {2, 3}
     rows = list(alignment.rows())
@@ -98,10 +85,10 @@ def test_highlighted_paragraphs_are_the_changed_ones(cast, pair):
     assert rows[1]["source"] == "Second *paragraph*."
 
 
-def test_mark_current_clears_outdated(cast, pair):
+def test_mark_current_clears_outdated(people, pair):
     original, persian = pair
-    change_original(original, cast, "Entirely new.", major=True)
-    workflow.mark_translation_current(translation=persian, actor=cast["translator"])
+    change_original(original, people, "Entirely new.", major=True)
+    workflow.mark_translation_current(translation=persian, actor=people["translator"])
     assert not is_outdated(persian)
 
 
@@ -118,9 +105,9 @@ def side_post(version, *, base, title="ترجمه", paragraphs=("یک", "دو", 
     return data
 
 
-def test_side_by_side_shows_both_languages_aligned(client, cast, pair):
+def test_side_by_side_shows_both_languages_aligned(client, people, pair):
     original, persian = pair
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     page = BeautifulSoup(client.get(side_url(persian)).content, "html.parser")
     rows = page.select("table.pairs tbody tr")
     assert len(rows) == 2 + 3  # title, standfirst, three paragraphs
@@ -130,31 +117,36 @@ def test_side_by_side_shows_both_languages_aligned(client, cast, pair):
     assert target["lang"] == "fa" and target["dir"] == "rtl"
 
 
-def test_side_by_side_saves_through_the_workflow(client, cast, pair):
+def test_side_by_side_saves_through_the_workflow(client, people, pair):
     _original, persian = pair
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     response = client.post(side_url(persian), side_post(persian, base=1, submit="1"))
     assert response.status_code == 302
     persian.refresh_from_db()
     assert persian.body == "یک\n\nدو\n\nسه" and persian.status == "in_review"
-    assert persian.latest_revision().author == cast["translator"]
+    assert persian.latest_revision().author == people["translator"]
 
 
-def test_side_by_side_refuses_other_languages(client, cast, pair):
+def test_side_by_side_refuses_other_languages(client, people, pair):
     _original, persian = pair
-    client.force_login(cast["arabic"])
+    client.force_login(people["arabic"])
     assert client.get(side_url(persian)).status_code == 200  # may read
     response = client.post(side_url(persian), side_post(persian, base=1))
     assert response.status_code == 403
     assert persian.revisions.count() == 1
 
 
-def test_side_by_side_conflict_keeps_my_text(client, cast, pair):
+def test_side_by_side_conflict_keeps_my_text(client, people, pair):
     _original, persian = pair
     workflow.save_draft(
-        translation=persian, actor=cast["editor"], title="Editor's", standfirst="", body="Their words", base_revision=1
+        translation=persian,
+        actor=people["editor"],
+        title="Editor's",
+        standfirst="",
+        body="Their words",
+        base_revision=1,
     )
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     response = client.post(side_url(persian), side_post(persian, base=1, paragraphs=("My words",)))
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
@@ -164,10 +156,10 @@ def test_side_by_side_conflict_keeps_my_text(client, cast, pair):
     assert persian.revisions.count() == 2
 
 
-def test_side_by_side_marks_changed_paragraphs(client, cast, pair):
+def test_side_by_side_marks_changed_paragraphs(client, people, pair):
     original, persian = pair
-    change_original(original, cast, ORIGINAL_BODY.replace("Third", "New third"), major=True)
-    client.force_login(cast["translator"])
+    change_original(original, people, ORIGINAL_BODY.replace("Third", "New third"), major=True)
+    client.force_login(people["translator"])
     page = BeautifulSoup(client.get(side_url(persian)).content, "html.parser")
     changed = page.select("table.pairs tr.changed")
     assert len(changed) == 1 and "New third" in changed[0].text
@@ -187,24 +179,24 @@ def matrix(client, **params):
     }
 
 
-def test_matrix_cells(client, cast, pair):
+def test_matrix_cells(client, people, pair):
     original, persian = pair
-    change_original(original, cast, "New.", major=True)
-    client.force_login(cast["translator"])
+    change_original(original, people, "New.", major=True)
+    client.force_login(people["translator"])
     rows = matrix(client)
     assert rows[original.statement.reference] == ["published", "outdated", "missing", "missing"]
     assert list(matrix(client, state="outdated", language="fa")) == [original.statement.reference]
     assert matrix(client, state="missing", language="fa") == {}
 
 
-def test_matrix_query_count_constant(client, cast):
-    client.force_login(cast["editor"])
+def test_matrix_query_count_constant(client, people):
+    client.force_login(people["editor"])
 
     def grow(n):
         for _ in range(n):
             statement = make_statement(participants=[make_person()])
-            make_version(statement, actor=cast["editor"])
-            make_version(statement, language="fa", actor=cast["editor"])
+            make_version(statement, actor=people["editor"])
+            make_version(statement, language="fa", actor=people["editor"])
 
     grow(2)
     client.get(reverse("admin:statements_translation_matrix"))
@@ -228,7 +220,7 @@ def export(client, version):
     return response.content
 
 
-def upload(client, version, data: bytes):
+def import_xliff(client, version, data: bytes):
     url = reverse("admin:statements_translation_xliff_import", args=[version.pk])
     return client.post(url, {"file": SimpleUploadedFile("t.xlf", data, content_type="application/x-xliff+xml")})
 
@@ -239,33 +231,33 @@ def confirm(client, version, response):
     return client.post(url, {"payload": payload})
 
 
-def test_xliff_round_trip_is_lossless(client, cast, pair):
+def test_xliff_round_trip_is_lossless(client, people, pair):
     _original, persian = pair
     workflow.save_draft(
-        translation=persian, actor=cast["translator"], title="عنوان «ویژه»", standfirst="", body=f"{HARD_TEXT}\n\nدوم",
-        base_revision=1,
+        translation=persian, actor=people["translator"], title="عنوان «ویژه»", standfirst="",
+        body=f"{HARD_TEXT}\n\nدوم", base_revision=1,
     )  # fmt: skip
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     document = export(client, persian)
     parsed = xliff.parse(document, persian)
     assert parsed.errors == []
     assert (parsed.title, parsed.body) == ("عنوان «ویژه»", f"{HARD_TEXT}\n\nدوم")
     before = Revision.objects.count()
-    response = upload(client, persian, document)
+    response = import_xliff(client, persian, document)
     assert response.status_code == 200
     confirm(client, persian, response)
     assert Revision.objects.count() == before  # an untouched round trip changes nothing
 
 
-def test_xliff_import_saves_a_new_revision_after_preview(client, cast, pair):
+def test_xliff_import_saves_a_new_revision_after_preview(client, people, pair):
     _original, persian = pair
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     document = (
         export(client, persian)
         .decode()
         .replace('<target xml:lang="fa">Third paragraph.</target>', '<target xml:lang="fa">بند سوم</target>')
     )
-    response = upload(client, persian, document.encode())
+    response = import_xliff(client, persian, document.encode())
     assert response.status_code == 200 and "بند سوم" in response.content.decode()
     assert persian.revisions.count() == 1  # nothing saved before confirming
     assert confirm(client, persian, response).status_code == 302
@@ -273,14 +265,16 @@ def test_xliff_import_saves_a_new_revision_after_preview(client, cast, pair):
     assert persian.body.endswith("بند سوم") and persian.revisions.count() == 2
 
 
-def _bad_cases(client, cast, pair):
+def _bad_cases(client, people, pair):
     original, persian = pair
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     good = export(client, persian).decode()
     other = workflow.start_translation(
-        source=publish(make_version(make_statement(participants=[make_person()]), actor=cast["editor"]), cast),
+        source=review_and_publish(
+            make_version(make_statement(participants=[make_person()]), actor=people["editor"]), people
+        ),
         language="fa",
-        actor=cast["translator"],
+        actor=people["translator"],
     )
     other_document = export(client, other).decode()
     return good, other_document
@@ -310,9 +304,9 @@ XXE = (
         ("too_large", "larger than"),
     ],
 )
-def test_bad_xliff_refused_with_nothing_saved(client, cast, pair, case, message, settings):
+def test_bad_xliff_refused_with_nothing_saved(client, people, pair, case, message, settings):
     original, persian = pair
-    good, other_document = _bad_cases(client, cast, pair)
+    good, other_document = _bad_cases(client, people, pair)
     documents = {
         "wrong_statement": other_document,
         "wrong_language": good.replace('target-language="fa"', 'target-language="ar"'),
@@ -326,12 +320,12 @@ def test_bad_xliff_refused_with_nothing_saved(client, cast, pair, case, message,
     }
     if case == "stale":
         workflow.save_draft(
-            translation=persian, actor=cast["editor"], title="Newer", standfirst="", body="Newer", base_revision=1
+            translation=persian, actor=people["editor"], title="Newer", standfirst="", body="Newer", base_revision=1
         )
     if case == "too_large":
         settings.PRESSOFFICE_XLIFF_MAX_BYTES = 100
     before = (Revision.objects.count(), AuditEntry.objects.count(), Translation.objects.get(pk=persian.pk).body)
-    response = upload(client, persian, documents[case].encode())
+    response = import_xliff(client, persian, documents[case].encode())
     assert response.status_code == 400
     errors = BeautifulSoup(response.content, "html.parser").select_one(".errornote").text
     assert message in errors
@@ -342,27 +336,27 @@ def test_bad_xliff_refused_with_nothing_saved(client, cast, pair, case, message,
     ) == before
 
 
-def test_xliff_import_refused_for_other_translators(client, cast, pair):
+def test_xliff_import_refused_for_other_translators(client, people, pair):
     _original, persian = pair
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     document = export(client, persian)
-    client.force_login(cast["arabic"])
-    assert upload(client, persian, document).status_code == 403
+    client.force_login(people["arabic"])
+    assert import_xliff(client, persian, document).status_code == 403
 
 
-def test_altered_import_payload_refused(client, cast, pair):
+def test_altered_import_payload_refused(client, people, pair):
     _original, persian = pair
-    client.force_login(cast["translator"])
+    client.force_login(people["translator"])
     url = reverse("admin:statements_translation_xliff_import", args=[persian.pk])
     response = client.post(url, {"payload": "forged"}, follow=True)
     assert "expired or was altered" in response.content.decode()
     assert persian.revisions.count() == 1
 
 
-def test_xliff_zip_for_a_selection(client, cast, pair):
+def test_xliff_zip_for_a_selection(client, people, pair):
     original, persian = pair
-    arabic = workflow.start_translation(source=original, language="ar", actor=cast["editor"])
-    client.force_login(cast["editor"])
+    arabic = workflow.start_translation(source=original, language="ar", actor=people["editor"])
+    client.force_login(people["editor"])
     url = reverse("admin:statements_translation_xliff_many")
     response = client.get(f"{url}?id={persian.pk}&id={arabic.pk}&id={original.pk}")
     assert response["Content-Type"] == "application/zip"
@@ -371,10 +365,10 @@ def test_xliff_zip_for_a_selection(client, cast, pair):
     assert sorted(names) == [f"{reference}-en-ar.xlf", f"{reference}-en-fa.xlf"]
 
 
-def test_dashboard_lists_outdated_translations(client, cast, pair):
+def test_dashboard_lists_outdated_translations(client, people, pair):
     original, persian = pair
-    change_original(original, cast, "New.", major=True)
-    client.force_login(cast["translator"])
+    change_original(original, people, "New.", major=True)
+    client.force_login(people["translator"])
     page = BeautifulSoup(client.get(reverse("admin:index")).content, "html.parser")
     section = next(
         t for t in page.select(".dashboard-module table") if t.caption.text.strip() == "Outdated translations"

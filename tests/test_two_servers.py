@@ -5,7 +5,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,10 @@ from django.db import connection
 from statements import workflow
 from statements.models import Translation
 
-from .factories import make_person, make_staff, make_statement, make_version
+from .factories import free_port, make_person, make_staff, make_statement, make_version
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class AppServer:

@@ -5,7 +5,7 @@ import pytest
 from statements import workflow
 from statements.models import AuditEntry, Revision, Translation
 
-from .factories import make_staff, make_statement, make_user, make_version, publish_directly
+from .factories import make_staff, make_statement, make_user, make_version, publish_directly, version_state
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +15,6 @@ def save(version, actor, base, **text):
     text.setdefault("standfirst", "")
     text.setdefault("body", "Body")
     return workflow.save_draft(translation=version, actor=actor, base_revision=base, **text)
-
-
-def snapshot(version):
-    version.refresh_from_db()
-    return (
-        (version.title, version.standfirst, version.body, version.status),
-        list(version.revisions.values_list("number", "title", "body")),
-        AuditEntry.objects.count(),
-    )
 
 
 def test_new_version_gets_revision_one(superuser):
@@ -48,22 +39,22 @@ def test_each_content_save_writes_the_next_revision(superuser):
 
 def test_save_without_a_change_writes_no_revision(superuser):
     version = make_version(actor=superuser, title="Same", body="Same body")
-    before = snapshot(version)
+    before = version_state(version)
     assert save(version, superuser, 1, title="Same", body="Same body").number == 1
-    assert snapshot(version) == before
+    assert version_state(version) == before
 
 
 def test_stale_save_refused_and_nothing_written(superuser):
     version = make_version(actor=superuser)
     other = make_user(superuser=True)
     save(version, other, 1, title="Their title", body="Their text")
-    before = snapshot(version)
+    before = version_state(version)
     with pytest.raises(workflow.ConflictError) as excinfo:
         save(version, superuser, 1, title="My title", body="My text")
     assert excinfo.value.latest.number == 2
     assert excinfo.value.latest.body == "Their text"
     assert str(other) in str(excinfo.value)
-    assert snapshot(version) == before
+    assert version_state(version) == before
 
 
 def test_save_after_seeing_the_conflict_goes_through(superuser):
@@ -77,18 +68,18 @@ def test_save_after_seeing_the_conflict_goes_through(superuser):
 )
 def test_empty_title_or_body_refused(superuser, title, body, message):
     version = make_version(actor=superuser)
-    before = snapshot(version)
+    before = version_state(version)
     with pytest.raises(workflow.TransitionError, match=message):
         save(version, superuser, 1, title=title, body=body)
-    assert snapshot(version) == before
+    assert version_state(version) == before
 
 
 def test_user_without_permission_refused():
     version = make_version()
-    before = snapshot(version)
+    before = version_state(version)
     with pytest.raises(workflow.TransitionError, match="permission"):
         save(version, make_user(), 1, title="Mine")
-    assert snapshot(version) == before
+    assert version_state(version) == before
 
 
 def test_editor_may_save():
@@ -101,10 +92,10 @@ def test_translator_saves_only_their_languages():
     english, persian = make_version(), make_version(language="fa")
     translator = make_staff("Translator", languages=["fa"])
     assert save(persian, translator, 1, title="ترجمه").author == translator
-    before = snapshot(english)
+    before = version_state(english)
     with pytest.raises(workflow.TransitionError, match="You do not translate into en"):
         save(english, translator, 1, title="Mine")
-    assert snapshot(english) == before
+    assert version_state(english) == before
 
 
 def test_editing_a_published_version_keeps_the_live_text(superuser):

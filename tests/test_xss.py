@@ -12,136 +12,21 @@ script may survive, and each output must actually show the fields it is meant to
 tests/browser/test_xss_browser.py.
 """
 
-import datetime
-
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from statements import workflow
-
 from .counts import TRIED
-from .factories import appoint, make_country, make_person, make_role, make_staff, make_statement, make_topic, make_user
-from .test_admin import version_data
-from .xss import PAYLOADS, feed_problems, html_problems, json_ld_problems
+from .factories import (
+    make_user,
+    version_data,
+)
+from .xss import FIELDS, PAYLOADS, build, feed_problems, html_problems, json_ld_problems, tag
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = [
-    "title",
-    "standfirst",
-    "body",
-    "titlefa",
-    "bodyfa",
-    "person",
-    "personfa",
-    "alias",
-    "role",
-    "rolefa",
-    "topic",
-    "topicfa",
-    "country",
-    "countryfa",
-    "caption",
-    "alt",
-    "altfa",
-    "credit",
-    "place",
-    "changenote",
-    "withdrawal",
-    "rejection",
-    "forcereason",
-    "linknote",
-]
 TALLY = {"payloads": set(), "fields": set(), "outputs": set(), "triples": 0}
-
-
-def tag(field: str) -> str:
-    return f"zx{field}zx"
-
-
-def build(payload: str) -> dict:
-    def v(field):
-        return f"{tag(field)} {payload}"
-
-    from PIL import Image as Pillow
-
-    from .test_images import encode, store
-
-    editor, publisher = make_staff("Editor", "ed"), make_staff("Publisher", "pub")
-    other_publisher = make_staff("Publisher", "pub2")
-    image = store(
-        "photo.png",
-        encode(Pillow.new("RGB", (400, 300), "teal"), "PNG"),
-        alt_text=v("alt"),
-        alt_texts={"fa": v("altfa")},
-        caption=v("caption"),
-        credit=v("credit"),
-    )
-    country = make_country("XQ", v("country"), names={"fa": v("countryfa")})
-    role = make_role(v("role"), names={"fa": v("rolefa")})
-    person = make_person(
-        v("person"), slug="person-x", names={"fa": v("personfa")}, aliases=[v("alias")], country=country
-    )
-    appoint(person, role, datetime.date(2020, 1, 1))
-    topic = make_topic(v("topic"), slug="topic-x", names={"fa": v("topicfa")})
-    statement = make_statement(
-        participants=[person],
-        topics=[topic],
-        featured_image=image,
-        location=v("place"),
-        occurred_on=datetime.date(2024, 6, 3),
-    )
-    statement.countries.set([country])
-
-    def draft(target, field_title, field_body, language="en", base=0, extra_text="", **extra):
-        return workflow.save_draft(
-            translation=target,
-            actor=editor,
-            title=v(field_title),
-            standfirst=v("standfirst") if language == "en" else "",
-            body=f"{v(field_body)}\n\nSecond paragraph: {payload}{extra_text}\n\n"
-            f"[{tag('link')}](https://example.org/?q={payload[:20]})",
-            base_revision=base,
-            **extra,
-        )
-
-    from statements.models import Translation
-
-    version = Translation(statement=statement, language="en")
-    draft(version, "title", "body")
-    workflow.submit_for_review(translation=version, actor=editor)
-    workflow.reject(translation=version, actor=publisher, reason=v("rejection"))
-    draft(version, "title", "body", base=1, extra_text=" Revised.")
-    workflow.submit_for_review(translation=version, actor=editor)
-    workflow.publish(translation=version, actor=publisher)
-    draft(version, "title", "body", base=2, extra_text=" Corrected.", change_note=v("changenote"), is_major=True)
-    workflow.submit_for_review(translation=version, actor=editor)
-    workflow.publish(translation=version, actor=publisher, major=True, change_note=v("changenote"))
-    persian = workflow.start_translation(source=version, language="fa", actor=editor)
-    draft(persian, "titlefa", "bodyfa", language="fa", base=persian.revisions.count())
-    workflow.submit_for_review(translation=persian, actor=editor)
-    workflow.publish(translation=persian, actor=publisher)
-    workflow.create_preview_link(translation=version, actor=publisher, note=v("linknote"))
-
-    withdrawn_statement = make_statement(participants=[person], occurred_on=datetime.date(2024, 6, 1))
-    withdrawn = Translation(statement=withdrawn_statement, language="en")
-    draft(withdrawn, "title", "body")
-    workflow.force_publish(translation=withdrawn, actor=publisher, reason=v("forcereason"))
-    workflow.withdraw(translation=withdrawn, actor=other_publisher, explanation=v("withdrawal"))
-    for item in (version, persian, withdrawn):
-        item.refresh_from_db()
-    return {
-        "version": version,
-        "persian": persian,
-        "withdrawn": withdrawn,
-        "person": person,
-        "topic": topic,
-        "country": country,
-        "role": role,
-        "image": image,
-    }
 
 
 def outputs(w) -> dict:
@@ -291,7 +176,7 @@ def test_search_highlighting_never_cuts_into_an_entity():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def report():
+def report_xss():
     yield
     if TALLY["payloads"]:
         TRIED["XSS"] = (

@@ -5,6 +5,7 @@ could type. Outputs are parsed the way their readers parse them (html5lib for HT
 an XML parser for feeds, json for JSON) and checked for anything that could run.
 """
 
+import datetime
 import json
 import re
 from xml.etree import ElementTree
@@ -12,6 +13,10 @@ from xml.etree import ElementTree
 import html5lib
 from defusedxml.ElementTree import fromstring as parse_xml
 from django.conf import settings
+
+from statements import workflow
+
+from .factories import appoint, make_country, make_person, make_role, make_staff, make_statement, make_topic
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -158,3 +163,120 @@ def _members(value, key=""):
             yield from _members(item, key)
     else:
         yield key, value
+
+
+# The world of one payload: every editable text field holds "zx<field>zx <payload>".
+
+FIELDS = [
+    "title",
+    "standfirst",
+    "body",
+    "titlefa",
+    "bodyfa",
+    "person",
+    "personfa",
+    "alias",
+    "role",
+    "rolefa",
+    "topic",
+    "topicfa",
+    "country",
+    "countryfa",
+    "caption",
+    "alt",
+    "altfa",
+    "credit",
+    "place",
+    "changenote",
+    "withdrawal",
+    "rejection",
+    "forcereason",
+    "linknote",
+]
+
+
+def tag(field: str) -> str:
+    return f"zx{field}zx"
+
+
+def build(payload: str) -> dict:
+    def v(field):
+        return f"{tag(field)} {payload}"
+
+    from PIL import Image as Pillow
+
+    from .pictures import encode, store
+
+    editor, publisher = make_staff("Editor", "ed"), make_staff("Publisher", "pub")
+    other_publisher = make_staff("Publisher", "pub2")
+    image = store(
+        "photo.png",
+        encode(Pillow.new("RGB", (400, 300), "teal"), "PNG"),
+        alt_text=v("alt"),
+        alt_texts={"fa": v("altfa")},
+        caption=v("caption"),
+        credit=v("credit"),
+    )
+    country = make_country("XQ", v("country"), names={"fa": v("countryfa")})
+    role = make_role(v("role"), names={"fa": v("rolefa")})
+    person = make_person(
+        v("person"), slug="person-x", names={"fa": v("personfa")}, aliases=[v("alias")], country=country
+    )
+    appoint(person, role, datetime.date(2020, 1, 1))
+    topic = make_topic(v("topic"), slug="topic-x", names={"fa": v("topicfa")})
+    statement = make_statement(
+        participants=[person],
+        topics=[topic],
+        featured_image=image,
+        location=v("place"),
+        occurred_on=datetime.date(2024, 6, 3),
+    )
+    statement.countries.set([country])
+
+    def draft(target, field_title, field_body, language="en", base=0, extra_text="", **extra):
+        return workflow.save_draft(
+            translation=target,
+            actor=editor,
+            title=v(field_title),
+            standfirst=v("standfirst") if language == "en" else "",
+            body=f"{v(field_body)}\n\nSecond paragraph: {payload}{extra_text}\n\n"
+            f"[{tag('link')}](https://example.org/?q={payload[:20]})",
+            base_revision=base,
+            **extra,
+        )
+
+    from statements.models import Translation
+
+    version = Translation(statement=statement, language="en")
+    draft(version, "title", "body")
+    workflow.submit_for_review(translation=version, actor=editor)
+    workflow.reject(translation=version, actor=publisher, reason=v("rejection"))
+    draft(version, "title", "body", base=1, extra_text=" Revised.")
+    workflow.submit_for_review(translation=version, actor=editor)
+    workflow.publish(translation=version, actor=publisher)
+    draft(version, "title", "body", base=2, extra_text=" Corrected.", change_note=v("changenote"), is_major=True)
+    workflow.submit_for_review(translation=version, actor=editor)
+    workflow.publish(translation=version, actor=publisher, major=True, change_note=v("changenote"))
+    persian = workflow.start_translation(source=version, language="fa", actor=editor)
+    draft(persian, "titlefa", "bodyfa", language="fa", base=persian.revisions.count())
+    workflow.submit_for_review(translation=persian, actor=editor)
+    workflow.publish(translation=persian, actor=publisher)
+    workflow.create_preview_link(translation=version, actor=publisher, note=v("linknote"))
+
+    withdrawn_statement = make_statement(participants=[person], occurred_on=datetime.date(2024, 6, 1))
+    withdrawn = Translation(statement=withdrawn_statement, language="en")
+    draft(withdrawn, "title", "body")
+    workflow.force_publish(translation=withdrawn, actor=publisher, reason=v("forcereason"))
+    workflow.withdraw(translation=withdrawn, actor=other_publisher, explanation=v("withdrawal"))
+    for item in (version, persian, withdrawn):
+        item.refresh_from_db()
+    return {
+        "version": version,
+        "persian": persian,
+        "withdrawn": withdrawn,
+        "person": person,
+        "topic": topic,
+        "country": country,
+        "role": role,
+        "image": image,
+    }

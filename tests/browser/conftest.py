@@ -117,7 +117,7 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
-def login(context, live_server, user):
+def log_in_browser(context, live_server, user):
     """Give the browser context a logged-in session for `user`."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY

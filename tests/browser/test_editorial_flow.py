@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from statements.models import Statement, Translation
 
 from ..factories import appoint, make_person, make_role, make_staff, make_topic
-from .conftest import ARTIFACTS, login
+from .conftest import ARTIFACTS, log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -52,7 +52,7 @@ def no_csp_violations():
 
 def as_user(browser, live_server, user):
     context = browser.new_context()
-    login(context, live_server, user)
+    log_in_browser(context, live_server, user)
     page = context.new_page()
     page.on("console", lambda m: CSP_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None)
     page.set_default_timeout(15000)

@@ -11,14 +11,14 @@ from statements import images, workflow
 from statements.models import Country, Image
 
 from ..factories import appoint, make_person, make_role, make_staff, make_statement, make_topic, make_version
-from ..test_images import GOOD, upload
-from .conftest import ARTIFACTS, axe, login
+from ..pictures import GOOD, jpeg_upload
+from .conftest import ARTIFACTS, axe, log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def picture(name="photo.webp", alt="Delegations at the table"):
-    file = upload(name, GOOD["photo.webp"]())
+    file = jpeg_upload(name, GOOD["photo.webp"]())
     image = Image(alt_text=alt, alt_texts={"fa": "هیئت‌ها دور میز"}, caption="The talks", credit="Office photographer")
     images.store_upload(image, file, images.inspect(file))
     images.save_with_renditions(image)
@@ -34,7 +34,7 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def world(db):
+def browser_world(db):
     editor, publisher = make_staff("Editor", "editor"), make_staff("Publisher", "publisher")
     role = make_role("President of Northland", names={"fa": "رئیس‌جمهور نورثلند"})
     holt = make_person(
@@ -74,8 +74,8 @@ def world(db):
     return {"versions": versions, "editor": editor, "publisher": publisher}
 
 
-def public_pages(world, language):
-    versions = world["versions"]
+def page_addresses(browser_world, language):
+    versions = browser_world["versions"]
     return {
         "home": f"/{language}/",
         "list with filters": f"/{language}/statements/?topic=trade&kind=readout&date_after=2024-01-01",
@@ -95,9 +95,9 @@ def public_pages(world, language):
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
-def test_public_templates_are_accessible_and_valid(page, live_server, world, vnu, language):
+def test_public_templates_are_accessible_and_valid(page, live_server, browser_world, vnu, language):
     problems = {}
-    for name, path in public_pages(world, language).items():
+    for name, path in page_addresses(browser_world, language).items():
         response = page.goto(live_server.url + path)
         expected = {"400": 400, "404": 404, "410": 410}.get(name, 200)
         assert response.status == expected, (name, response.status)
@@ -114,9 +114,9 @@ def test_public_templates_are_accessible_and_valid(page, live_server, world, vnu
     assert problems == {}
 
 
-def test_admin_pages_have_no_serious_violations(page, live_server, world):
-    login(page.context, live_server, world["publisher"])
-    version = world["versions"][0]["fa"]
+def test_admin_pages_have_no_serious_violations(page, live_server, browser_world):
+    log_in_browser(page.context, live_server, browser_world["publisher"])
+    version = browser_world["versions"][0]["fa"]
     revisions = f"/admin/statements/translation/{version.pk}"
     pages = [
         "/admin/",
@@ -126,7 +126,7 @@ def test_admin_pages_have_no_serious_violations(page, live_server, world):
         f"{revisions}/revisions/",
         f"{revisions}/revisions/compare/?a=1&b=1",
         f"{revisions}/act/withdraw/",
-        f"/admin/statements/translation/{world['versions'][0]['en'].pk}/change/",
+        f"/admin/statements/translation/{browser_world['versions'][0]['en'].pk}/change/",
     ]
     problems = {}
     for path in pages:
@@ -139,8 +139,8 @@ def test_admin_pages_have_no_serious_violations(page, live_server, world):
     assert problems == {}
 
 
-def test_scheduled_versions_are_not_shown(page, live_server, world):
-    editor, publisher = world["editor"], world["publisher"]
+def test_scheduled_versions_are_not_shown(page, live_server, browser_world):
+    editor, publisher = browser_world["editor"], browser_world["publisher"]
     version = make_version(make_statement(participants=[make_person()]), title="Not yet", actor=editor)
     workflow.submit_for_review(translation=version, actor=editor)
     workflow.publish(translation=version, actor=publisher, at=timezone.now() + datetime.timedelta(days=1))

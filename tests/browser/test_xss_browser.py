@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from ..counts import TRIED
 from ..factories import make_user
-from ..test_xss import build
-from ..xss import PAYLOADS
-from .conftest import login
+from ..xss import PAYLOADS, build
+from .conftest import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -83,7 +82,7 @@ def test_no_payload_runs_in_chromium(group, browser, live_server, django_capture
     for pages_to_visit, user in ((public, None), (staff, make_user("chief", superuser=True))):
         context = browser.new_context()
         if user:
-            login(context, live_server, user)
+            log_in_browser(context, live_server, user)
         page = context.new_page()
         watch(page)
         for path in pages_to_visit:
@@ -103,7 +102,7 @@ def test_no_payload_runs_in_chromium(group, browser, live_server, django_capture
 
 
 @pytest.fixture(scope="module", autouse=True)
-def report():
+def report_xss_in_chromium():
     yield
     if SEEN["pages"]:
         TRIED["XSS in Chromium"] = (
