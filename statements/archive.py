@@ -36,6 +36,9 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from . import search
+from .models import Translation
+
 FORMAT = "pressoffice-archive/1"
 MODELS = [
     "auth.group",
@@ -280,9 +283,6 @@ def _reset_sequences():
 
 
 def _rebuild_derived():
-    from . import search
-    from .models import Translation
-
     if search.is_postgresql():
         for language in Translation.objects.values_list("language", flat=True).distinct():
             Translation.objects.filter(language=language).update(search_vector=search.vector(language))

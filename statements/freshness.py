@@ -17,10 +17,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from .models import RELEASED_STATUSES, Translation
@@ -91,9 +92,6 @@ class State:
 def _publication_times(now):
     """The newest publication time that has passed and the next one to come, in one
     query of two index seeks (translation_published_idx)."""
-    from django.db import connection
-    from django.utils.dateparse import parse_datetime
-
     table = connection.ops.quote_name(Translation._meta.db_table)
     public = "status IN (%s, %s)"
     sql = (

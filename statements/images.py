@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from PIL import Image as Pillow
 from PIL import ImageOps, IptcImagePlugin, UnidentifiedImageError
 
+from .models import Image, Rendition
+
 logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -266,8 +268,6 @@ def wanted_specs(width: int) -> list[Spec]:
 def store_upload(image, upload, inspected: Inspected) -> list[str]:
     """Write the clean original and every rendition to private storage and fill the
     image's fields. Returns the names written; on any failure, removes them all."""
-    from .models import Rendition
-
     written = []
     storage = private_storage()
     try:
@@ -311,8 +311,6 @@ def save_with_renditions(image, renditions=None):
 
 def recrop(image):
     """Make the crops again after the focal point moved; public copies follow."""
-    from .models import Rendition
-
     storage = private_storage()
     with storage.open(image.file.name) as handle, Pillow.open(handle) as picture:
         pixels = _pixels(picture)
@@ -379,8 +377,6 @@ def sync_public_files():
     their images are in place the instant they go live; until then nothing links to
     the random folder.
     """
-    from .models import Image
-
     needed = Image.objects.needing_public_files().values("pk")
     with transaction.atomic():
         for image in Image.objects.filter(pk__in=needed, public_token="").select_for_update():

@@ -8,6 +8,8 @@ relations. Page 500 costs about what page 1 does.
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
+from .freshness import cached
+
 
 class IdPaginator(Paginator):
     def __init__(self, object_list, per_page, *, load, count_key=None, **kwargs):
@@ -19,8 +21,6 @@ class IdPaginator(Paginator):
     def count(self):
         if self.count_key is None:
             return super().count
-        from .freshness import cached
-
         return cached(f"count:{self.count_key}", lambda: self.object_list.count())
 
     def page(self, number):

@@ -7,6 +7,7 @@ data (websearch syntax on PostgreSQL, quoted phrases on SQLite), never as operat
 
 import re
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
@@ -50,8 +51,6 @@ def is_postgresql() -> bool:
 
 def vector(language: str):
     """The stored search vector of a version: title, then standfirst, then body."""
-    from django.contrib.postgres.search import SearchVector
-
     config = config_for(language)
     return (
         SearchVector("title", weight="A", config=config)
@@ -66,8 +65,6 @@ def matching(queryset, q: str, language: str):
     if not words:
         return queryset.none()
     if is_postgresql():
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
         query = SearchQuery(" ".join(words), config=config_for(language), search_type="websearch")
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     expression = " ".join('"{}"'.format(word.replace('"', '""')) for word in words)

@@ -12,12 +12,15 @@ import time
 from csp.constants import NONCE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+
+from .freshness import cache_down
 
 logger = logging.getLogger("statements.security")
 
@@ -113,8 +116,6 @@ def rate_limited(bucket: str, applies=lambda request: True):
                 cache.add(key, 0, window + 1)
                 used = cache.incr(key)
             except Exception:  # noqa: BLE001 - cache unreachable: serve, don't fail
-                from .freshness import cache_down
-
                 cache_down("Rate limit not applied: cache unreachable")
                 return view(request, *args, **kwargs)
             if used > limit:
@@ -155,8 +156,6 @@ def is_search(request) -> bool:
 def lockout_response(request, *args, **kwargs):
     """django-axes' AXES_LOCKOUT_CALLABLE: the admin's lockout page, 429, saying for how
     long. Logged by axes itself (user_locked_out)."""
-    from django.contrib import admin
-
     minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60)) if settings.AXES_COOLOFF_TIME else None
     context = {
         **admin.site.each_context(request),

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import markup
+from .translating import original_of
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 PO_NS = "https://pressoffice.invalid/ns/xliff"
@@ -174,8 +175,6 @@ def _check_file(file, translation, result):
 
 def _allowed_ids(file, translation, result) -> set[str]:
     """The segment ids of the original's revision the file was made from."""
-    from .translating import original_of
-
     number = file.get(_p("source-revision")) or ""
     original = original_of(translation)
     source = original.revisions.filter(number=int(number)).first() if original and number.isdigit() else None

@@ -334,3 +334,17 @@ def test_unpublish_with_a_bad_redirect_is_a_form_error_and_changes_nothing(clien
     version.refresh_from_db()
     assert version.status == Translation.Status.PUBLISHED and version.redirect_url == ""
     assert AuditEntry.objects.count() == before
+
+
+def test_a_scheduled_version_is_labelled_scheduled_not_published(client, people):
+    version = make_draft(people["editor"])
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    workflow.publish(translation=version, actor=people["publisher"], at=timezone.now() + datetime.timedelta(days=1))
+    login(client, people["publisher2"])
+    listing = page(client.get(reverse("admin:statements_translation_changelist")))
+    assert listing.select_one("td.field-state").text.strip() == "Scheduled"
+    statement = page(client.get(reverse("admin:statements_statement_change", args=[version.statement_id])))
+    assert statement.select_one("td.field-state").text.strip() == "Scheduled"
+    workflow.unschedule(translation=version, actor=people["publisher"])
+    listing = page(client.get(reverse("admin:statements_translation_changelist")))
+    assert listing.select_one("td.field-state").text.strip() == "In review"

@@ -35,9 +35,13 @@ class TranslationInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = True
-    fields = ["language", "title", "status", "published_at"]
+    fields = ["language", "title", "state", "published_at"]
     readonly_fields = fields
     verbose_name_plural = _("language versions")
+
+    @admin.display(description=_("status"))
+    def state(self, obj):
+        return obj.status_label()
 
 
 @admin.register(Statement)
@@ -150,7 +154,7 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
         return format_html_join(
             " ",
             '<span class="version-status status-{}" title="{}">{}</span>',
-            ((v.status, v.get_status_display(), v.language) for v in obj.translations.all()),
+            ((v.status, v.status_label(), v.language) for v in obj.translations.all()),
         )
 
     @admin.display(description=_("add a version"))
@@ -202,7 +206,7 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
 @admin.register(Translation)
 class TranslationAdmin(TranslationViews, admin.ModelAdmin):
     form = TranslationForm
-    list_display = ["title", "language", "statement_reference", "status", "occurred_on", "published_at", "updated_at"]
+    list_display = ["title", "language", "statement_reference", "state", "occurred_on", "published_at", "updated_at"]
     list_select_related = ["statement"]
     list_filter = ["status", LanguageListFilter, "statement__kind", "is_force_published"]
     search_fields = ["title", "=statement__reference"]
@@ -259,6 +263,11 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
     def export_xliff(self, request, queryset):
         query = "&".join(f"id={pk}" for pk in queryset.values_list("pk", flat=True)[:500])
         return HttpResponseRedirect(f"{reverse('admin:statements_translation_xliff_many')}?{query}")
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        """The status, or "Scheduled" for a version released for a future time."""
+        return obj.status_label()
 
     @admin.display(description=_("statement"), ordering="statement__reference")
     def statement_reference(self, obj):

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -229,8 +230,6 @@ class TranslatorViews:
 
 
 def request_limit() -> int:
-    from django.conf import settings
-
     return settings.PRESSOFFICE_XLIFF_MAX_BYTES
 
 
