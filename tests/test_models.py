@@ -6,10 +6,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
+from django.utils import timezone
 
+from statements import workflow
 from statements.models import Appointment, Image, Revision, StaffProfile, Statement, Topic, Translation
 
-from .factories import appoint, make_person, make_role, make_statement, make_topic, make_version
+from .factories import (
+    appoint,
+    authored_draft,
+    authored_in_review,
+    authored_live,
+    make_person,
+    make_role,
+    make_statement,
+    make_topic,
+    make_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +249,29 @@ def test_content_ids_and_version_uuids_are_distinct():
 def test_body_html_rendered_on_save():
     version = make_version(body="Hello *world*")
     assert version.body_html == "<p>Hello <em>world</em></p>\n"
+
+
+def test_each_state_predicate_agrees_with_its_queryset_twin(people):
+    """is_public_at ⇔ public(), is_scheduled ⇔ scheduled(), is_released ⇔ released(),
+    is_unpublished ⇔ unpublished(): one meaning per name, on rows and in queries."""
+    later = timezone.now() + datetime.timedelta(days=1)
+    versions = [
+        authored_draft(people),
+        authored_in_review(people),
+        authored_live(people),
+        workflow.publish(translation=authored_in_review(people), actor=people["other_publisher"], at=later),
+        workflow.withdraw(translation=authored_live(people), actor=people["publisher"], explanation="Old"),
+        workflow.unpublish(translation=authored_live(people), actor=people["publisher"], reason="published_in_error"),
+    ]
+    now = timezone.now()
+    rows = Translation.objects.filter(pk__in=[v.pk for v in versions])
+    twins = {
+        "public": (rows.public(now), lambda v: v.is_public_at(now)),
+        "scheduled": (rows.scheduled(now), lambda v: v.is_scheduled(now)),
+        "released": (rows.released(), lambda v: v.is_released),
+        "unpublished": (rows.unpublished(), lambda v: v.is_unpublished),
+    }
+    for name, (queryset, predicate) in twins.items():
+        assert set(queryset.values_list("pk", flat=True)) == {v.pk for v in rows if predicate(v)}, name
+    labels = [v.status_label(now) for v in rows.order_by("pk")]
+    assert labels == ["Draft", "In review", "Published", "Scheduled", "Withdrawn", "Unpublished"]

@@ -536,3 +536,19 @@ def test_restore_revision_and_its_audit_entry_share_one_time(people):
     )
     entry = AuditEntry.objects.get(translation=version, action="restore_revision")
     assert restored.created_at == entry.at
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda v, a: workflow.reject(translation=v, actor=a, reason=""),
+        lambda v, a: workflow.force_publish(translation=v, actor=a, reason=""),
+        lambda v, a: workflow.withdraw(translation=v, actor=a, explanation=""),
+    ],
+    ids=["reject", "force_publish", "withdraw"],
+)
+def test_who_may_is_said_before_what_is_missing(people, call):
+    """A refusal names the permission first: an editor is not asked for a reason they
+    could never give."""
+    version = in_review(people)
+    assert_refused(version, "Only a publisher", lambda: call(version, people["editor"]))

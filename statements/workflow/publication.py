@@ -1,6 +1,9 @@
 """Review and publication: submitting, sending back, publishing (now, at a time, or as
 a correction), unscheduling, force-publishing and its approval, withdrawing,
-unpublishing, and announcing scheduled versions whose time has come."""
+unpublishing, and announcing scheduled versions whose time has come.
+
+Each transition locks the version, runs its check (who may, in which state), then
+validates what the person typed, then writes."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -65,9 +68,9 @@ def submit_for_review(*, translation: Translation, actor, now=None) -> Translati
 def reject(*, translation: Translation, actor, reason: str, now=None) -> Translation:
     """Send a version (or the pending changes of a released one) back, with an internal remark."""
     now = now or timezone.now()
-    reason = require_text(reason, _("Say why, so the author knows what to change."))
     translation = lock(translation)
     check_reject(translation=translation, actor=actor, now=now)
+    reason = require_text(reason, _("Say why, so the author knows what to change."))
     old_status = translation.status
     if translation.is_in_review:
         translation.status = Status.DRAFT
@@ -189,9 +192,9 @@ def force_publish(*, translation: Translation, actor, reason: str, now=None) -> 
     The version stays flagged until another publisher approves it retrospectively.
     """
     now = now or timezone.now()
-    reason = require_text(reason, _("Force-publishing needs a reason."))
     translation = lock(translation)
     revision = check_force_publish(translation=translation, actor=actor, now=now)
+    reason = require_text(reason, _("Force-publishing needs a reason."))
     old_status = translation.status
     if translation.is_scheduled(now):
         # A scheduled version forced live now: it goes live at once.
@@ -229,9 +232,9 @@ def approve_retrospectively(*, translation: Translation, actor, now=None) -> Tra
 def withdraw(*, translation: Translation, actor, explanation: str, now=None) -> Translation:
     """The version stays readable, with the publisher's explanation on top."""
     now = now or timezone.now()
-    explanation = require_text(explanation, _("Withdrawing needs a public explanation."))
     translation = lock(translation)
     check_withdraw(translation=translation, actor=actor, now=now)
+    explanation = require_text(explanation, _("Withdrawing needs a public explanation."))
     translation.status = Status.WITHDRAWN
     translation.withdrawn_at, translation.withdrawal_explanation = now, explanation
     translation.save(update_fields=["status", "withdrawn_at", "withdrawal_explanation", "updated_at"])
