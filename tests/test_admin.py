@@ -430,6 +430,13 @@ def test_revisions_and_audit_log_are_read_only(admin_client, superuser):
     revision.refresh_from_db()
     assert revision.title != "X"
     assert admin_client.get(reverse("admin:statements_auditentry_add")).status_code == 403
+    assert admin_client.get(reverse("admin:statements_revision_add")).status_code == 403
+    entry = AuditEntry.objects.get()
+    delete = reverse("admin:statements_auditentry_delete", args=[entry.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    page = admin_client.get(reverse("admin:statements_auditentry_change", args=[entry.pk]))
+    assert page.status_code == 200 and b'name="action"' not in page.content  # shown, not editable
 
 
 def test_editor_without_permission_cannot_open_the_admin_pages(client):

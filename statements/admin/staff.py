@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from ..models import AuditEntry, StaffProfile
+from .read_only import ReadOnlyModelAdmin
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -31,7 +32,7 @@ admin.site.register(User, StaffUserAdmin)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: the log is written by the workflow and never edited."""
 
     list_display = ["at", "actor", "action", "object_repr", "from_status", "to_status", "message"]
@@ -39,14 +40,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "at", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["object_repr", "message", "actor__username"]
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,6 +17,7 @@ from ..models import Participation, Revision, Statement, Translation
 from .filters import LanguageListFilter, OriginalLanguageListFilter
 from .forms import StatementAddForm, StatementForm, TranslationForm
 from .import_pages import ImportViews
+from .read_only import ReadOnlyModelAdmin
 from .views import TranslationViews
 
 
@@ -328,18 +329,8 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyModelAdmin):
     list_display = ["translation", "number", "author", "created_at", "is_major", "change_note"]
     list_select_related = ["translation", "author"]
     list_filter = ["is_major"]
     search_fields = ["title", "=translation__statement__reference"]
-    readonly_fields = [f.name for f in Revision._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
