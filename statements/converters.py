@@ -6,10 +6,12 @@ from django.urls import register_converter
 
 class NamePieceConverter:
     """One path segment naming something (a slug, a country code, a reference): any
-    characters but `/` and control characters. No name contains those, and PostgreSQL
-    refuses a NUL in a text comparison, so such an address is simply not found (404)."""
+    characters but `/`, whitespace and control characters. No name contains those, so
+    such an address is simply not found (404) — before a NUL reaches PostgreSQL, which
+    refuses it in a text comparison, and before a blank name reaches a filter that
+    would drop it and list everything."""
 
-    regex = r"[^/\x00-\x1f\x7f]+"
+    regex = r"[^/\s\x00-\x1f\x7f]+"
 
     def to_python(self, value: str) -> str:
         return value

@@ -8,7 +8,7 @@ Built on django.contrib.syndication; the generators (the XML and JSON writers) a
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .feedgenerators import AtomFeed, JsonFeed, RssFeed, hub_url
-from .filters import NUMBER, bind
+from .filters import bind, whole_number
 from .listing import public_choices, public_versions
 from .models import Statement
 
@@ -35,14 +35,12 @@ class StatementFeed(Feed):
         self.language = get_language()  # Django's Feed puts this in the feed's language
         fixed = {self.scope: [kwargs["value"]]} if self.scope else None
         bound = bind(request, public_versions(), language=self.language, fixed=fixed, take=["page", "limit"])
-        limit = bound.taken["limit"] or str(DEFAULT_LIMIT)
-        if not NUMBER.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
+        limit = whole_number(bound.taken["limit"], default=DEFAULT_LIMIT, high=MAX_LIMIT)
+        if limit is None:
             return _bad_request(_("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT})
         if bound.errors:
             return _bad_request(" ".join(bound.errors))
-        if self.scope and not bound.filterset.form.cleaned_data[self.scope]:
-            raise Http404  # a blank person, topic or country in the address names nothing
-        self.limit = int(limit)
+        self.limit = limit
         self.filterset = bound.filterset
         response = super().__call__(request, *args, **kwargs)
         links = [f'<{request.build_absolute_uri()}>; rel="self"']

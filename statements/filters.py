@@ -222,9 +222,16 @@ def bind(request, queryset, *, language: str, fixed: dict | None = None, take=()
     return Bound(filterset, taken, [] if filterset.is_valid() else filterset.error_messages())
 
 
-def page_number(value: str) -> int | None:
-    """A page parameter as a number from 1 (1 when absent), or None when malformed."""
-    value = value or "1"
-    if not NUMBER.fullmatch(value) or int(value) < 1:
+def whole_number(value: str, *, default: int, low: int = 1, high: int | None = None) -> int | None:
+    """A numeric parameter (`default` when absent), or None when it is not a whole
+    number from `low` to `high`."""
+    if not value:
+        return default
+    if not NUMBER.fullmatch(value) or int(value) < low or (high is not None and int(value) > high):
         return None
     return int(value)
+
+
+def page_number(value: str) -> int | None:
+    """A page parameter as a number from 1 (1 when absent), or None when malformed."""
+    return whole_number(value, default=1)

@@ -177,7 +177,10 @@ def test_no_input_gets_a_server_error(client, fuzz_site):
         "/en/countries/%01Q/",
         "/en/statements/2024/3/1/harbour%00talks/",
         "/fa/people/ilse-carrow%7F/feed.json",
+        "/fa/countries/%20/feed.json",  # once an IndexError (500), and it would have listed everything
+        "/en/people/%20ilse-carrow/",
+        "/en/topics/harbours%E2%80%83/feed.atom",  # an em space
     ],
 )
-def test_control_characters_in_a_name_are_not_found(client, fuzz_site, path):
+def test_control_characters_or_spaces_in_a_name_are_not_found(client, fuzz_site, path):
     assert client.get(path).status_code == 404

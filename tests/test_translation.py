@@ -1,5 +1,6 @@
 """Translating: outdated detection, the side-by-side editor, the status matrix, XLIFF."""
 
+import datetime
 import io
 import zipfile
 
@@ -9,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from statements import translating, workflow, xliff
 from statements.models import AuditEntry, Revision, Translation
 
-from .factories import make_person, make_statement, make_version, review_and_publish
+from .factories import make_draft, make_person, make_statement, make_version, review_and_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +189,15 @@ def test_matrix_cells(client, people, pair):
     assert rows[original.statement.reference] == ["published", "outdated", "missing", "missing"]
     assert list(matrix(client, state="outdated", language="fa")) == [original.statement.reference]
     assert matrix(client, state="missing", language="fa") == {}
+
+
+def test_matrix_filters_published_and_scheduled_apart(client, people):
+    live = review_and_publish(make_draft(people["editor"]), people)
+    later = timezone.now() + datetime.timedelta(days=2)
+    scheduled = review_and_publish(make_draft(people["editor"]), people, at=later)
+    client.force_login(people["editor"])
+    assert list(matrix(client, state="published", language="en")) == [live.statement.reference]
+    assert list(matrix(client, state="scheduled", language="en")) == [scheduled.statement.reference]
 
 
 def test_matrix_query_count_constant(client, people):

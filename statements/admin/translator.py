@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import languages, translating, workflow, xliff
-from ..models import Statement, Translation
+from ..models import Statement, Translation, scheduled_q
 from ..revisions import diff_revisions
 
 IMPORT_SALT = "statements.xliff-import"
@@ -277,5 +277,5 @@ def _statements_in_state(state: str, language: str):
     if state == "scheduled":
         return versions.scheduled(now).values("statement_id")
     if state == Translation.Status.PUBLISHED:
-        versions = versions.exclude(pk__in=versions.scheduled(now).values("pk"))
+        versions = versions.exclude(scheduled_q(now))
     return versions.filter(status=state).values("statement_id")

@@ -44,7 +44,7 @@ announced
 
 from .fields import LanguageField, NamedModel, private_storage, validate_names
 from .images import Image, Rendition
-from .querysets import public_q
+from .querysets import public_q, scheduled_q
 from .staff import AuditEntry, PreviewLink, StaffProfile, WebSubPing
 from .statements import Participation, Statement, next_reference
 from .states import RELEASED_STATUSES, UNRELEASED_STATUSES, Status
@@ -75,5 +75,6 @@ __all__ = [
     "next_reference",
     "private_storage",
     "public_q",
+    "scheduled_q",
     "validate_names",
 ]
