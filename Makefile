@@ -19,11 +19,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-## run: the site and admin on SQLite with demo content at http://127.0.0.1:8000/
+## run: the site and admin on SQLite with demo content at http://127.0.0.1:8000/, and the
+## background worker beside it (`manage.py worker`); Ctrl+C stops both
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: every test that needs only Python (SQLite)

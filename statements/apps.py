@@ -14,13 +14,11 @@ class StatementsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from PIL import Image as Pillow
 
-        from . import freshness, images, models, signals, websub
+        from . import freshness, models, signals
 
         # Pillow's own bomb guard, at our limit: a warning past it, an error at twice.
         Pillow.MAX_IMAGE_PIXELS = settings.PRESSOFFICE_IMAGE_MAX_PIXELS
         signals.public_content_changed.connect(freshness.bump, dispatch_uid="content-generation")
-        signals.public_content_changed.connect(images.on_public_content_changed, dispatch_uid="image-files")
-        signals.public_content_changed.connect(websub.on_public_content_changed, dispatch_uid="websub")
         # Edits of what public pages show beside the statements (names, titles, pictures).
         for model in (models.Person, models.Role, models.Appointment, models.Topic, models.Country, models.Image,
                       models.Statement, models.Participation, models.Translation, models.Rendition):  # fmt: skip

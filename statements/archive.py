@@ -9,10 +9,11 @@ An archive is a gzipped tar holding
   media/private/…   originals and renditions
   media/public/…    the public copies (random folders) as they were
 
-It holds all content, revisions, the audit log, preview links, WebSub pings, people,
-roles, appointments, topics, countries, images, staff accounts with their roles,
-languages and authenticators, and the reference counters. Not included: sessions and
-the login-throttling log (transient), and the cache (rebuilt on demand).
+It holds all content, revisions, the audit log, preview links, WebSub deliveries, tasks
+waiting in the outbox, people, roles, appointments, topics, countries, images, staff
+accounts with their roles, languages and authenticators, and the reference counters. Not
+included: sessions, the login-throttling log, the task queue's results and the periodic
+schedule (transient), and the cache (rebuilt on demand).
 
 Import goes into a freshly migrated, empty database (the same schema), in one
 transaction: either everything is restored or nothing is.
@@ -59,7 +60,8 @@ MODELS = [
     "statements.staffprofile",
     "statements.auditentry",
     "statements.previewlink",
-    "statements.websubping",
+    "statements.websubdelivery",
+    "statements.outboxtask",
 ]
 # Derived from other columns and rebuilt on import (PostgreSQL's tsvector).
 DERIVED_FIELDS = {"statements.translation": {"search_vector"}}

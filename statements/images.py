@@ -370,23 +370,21 @@ def unpublish_files(image):
     image.save(update_fields=["public_token"])
 
 
-def sync_public_files():
+def sync_public_files() -> int:
     """Publish the files of images that public content now uses; withdraw the rest.
+    Returns how many images changed (none when it runs again: idempotent).
 
-    Runs after every change to public content. Scheduled versions count as users, so
-    their images are in place the instant they go live; until then nothing links to
-    the random folder.
+    Runs (as a task) after every change to public content. Scheduled versions count as
+    users, so their images are in place the instant they go live; until then nothing
+    links to the random folder.
     """
     needed = Image.objects.needing_public_files().values("pk")
+    changed = 0
     with transaction.atomic():
         for image in Image.objects.filter(pk__in=needed, public_token="").select_for_update():
             publish_files(image)
+            changed += 1
         for image in Image.objects.exclude(pk__in=needed).exclude(public_token="").select_for_update():
             unpublish_files(image)
-
-
-def on_public_content_changed(sender, **kwargs):
-    try:
-        sync_public_files()
-    except Exception:  # the publication itself has happened; the next change retries
-        logger.exception("Could not update the public image files")
+            changed += 1
+    return changed

@@ -1,6 +1,8 @@
-"""Signals for decoupled reactions to publication (cache invalidation, WebSub pings).
+"""Signals for in-process reactions to publication (the content generation moves).
 
-Sent by the workflow (statements/workflow/) after the transaction commits; never part of the core flow.
+Sent by the workflow (statements/workflow/) after the transaction commits; never part of
+the core flow. Work that leaves the process (WebSub pings, image files, page warming) is a
+task instead (statements/tasks/), queued in the same transaction.
 """
 
 from django.dispatch import Signal

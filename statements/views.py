@@ -20,6 +20,7 @@ from .filters import bind, page_number
 from .listing import Row, active_filters, canonical_query, load_rows, public_choices, public_versions
 from .models import Appointment, Country, Person, Topic, Translation
 from .paginator import IdPaginator
+from .tasks import queue as task_queue
 from .templatetags.statement_images import social_image_url
 
 PER_PAGE = 20
@@ -335,7 +336,9 @@ def _admin_path():
 
 @never_cache
 def healthz(request):
-    """Database and cache reachable: 200 with "ok", else 503. No details, no secrets."""
+    """Database and cache reachable: 200 with "ok", else 503. With a worker configured,
+    also the task queue's depth and the age of its oldest waiting task (reported, never
+    failing the check). No details, no secrets."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -349,7 +352,11 @@ def healthz(request):
     except Exception:  # noqa: BLE001
         checks["cache"] = "failing"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
+    # The queue is reported, never a reason to fail: a slow queue delays pings, not pages.
+    body = {"status": "ok" if healthy else "failing", **checks}
+    if settings.PRESSOFFICE_TASKS != "immediate":
+        body["tasks"] = task_queue.state()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def bad_request_view(request, exception=None):

@@ -289,7 +289,7 @@ def test_live_statement_is_read_only_for_editors(client, people):
 # commands ---------------------------------------------------------------------------
 
 
-def test_publish_due_is_idempotent(people):
+def test_publish_due_is_idempotent(people, django_capture_on_commit_callbacks):
     version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     now = timezone.now()
@@ -297,11 +297,15 @@ def test_publish_due_is_idempotent(people):
     Translation.objects.filter(pk=version.pk).update(
         published_at=now - datetime.timedelta(seconds=1), first_published_at=now - datetime.timedelta(seconds=1)
     )
-    out = io.StringIO()
-    call_command("publish_due", stdout=out)
-    assert "1 version(s) announced" in out.getvalue()
-    call_command("publish_due", stdout=(out := io.StringIO()))
-    assert "0 version(s) announced" in out.getvalue()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_due", stdout=io.StringIO())
+    version.refresh_from_db()
+    assert version.announced_at is not None
+    entries = AuditEntry.objects.filter(translation=version, action="went_live")
+    assert entries.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_due", stdout=io.StringIO())
+    assert entries.count() == 1
 
 
 def test_assign_role_command(people):

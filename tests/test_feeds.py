@@ -3,10 +3,7 @@ feed readers and validators check them."""
 
 import datetime
 import email.utils
-import http.server
 import json
-import threading
-import urllib.parse
 from pathlib import Path
 
 import defusedxml.ElementTree as ET
@@ -18,8 +15,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from statements import websub, workflow
-from statements.models import Country, Translation, WebSubPing
+from statements import workflow
+from statements.models import Country, OutboxTask, Translation, WebSubDelivery
+from statements.tasks import queue
 
 from .factories import (
     make_person,
@@ -30,6 +28,7 @@ from .factories import (
     publish_correction,
     review_and_publish,
 )
+from .hub import Hub
 
 pytestmark = pytest.mark.django_db
 
@@ -351,40 +350,12 @@ def test_feed_query_counts_constant(client, staff):
 # WebSub ----------------------------------------------------------------------------------------
 
 
-class Hub:
-    """A stand-in WebSub hub on 127.0.0.1 that records what it is told."""
-
-    def __init__(self):
-        self.received, self.failing = [], False
-        hub = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                if hub.failing:
-                    self.send_response(503)
-                else:
-                    hub.received.append(urllib.parse.parse_qs(body))
-                    self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hub"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def topics(self):
-        return [item["hub.url"][0] for item in self.received]
-
-
 @pytest.fixture
 def hub():
     stand_in = Hub()
     with override_settings(PRESSOFFICE_WEBSUB_HUB_URL=stand_in.url, PRESSOFFICE_SITE_URL="https://press.example"):
         yield stand_in
-    stand_in.server.shutdown()
+    stand_in.stop()
 
 
 def test_feeds_advertise_the_hub(client, feed_world, hub):
@@ -422,18 +393,24 @@ def test_publication_pings_the_hub_for_each_feed(staff, feed_world, hub, django_
 
 
 def test_hub_down_never_blocks_publishing_and_is_retried(staff, feed_world, hub, django_capture_on_commit_callbacks):
-    hub.failing = True
+    hub.mode = "failing"
     with django_capture_on_commit_callbacks(execute=True):
         version = make_public(staff, title="Despite the hub")
     assert Translation.objects.get(pk=version.pk).is_public
-    pending = WebSubPing.objects.filter(delivered_at__isnull=True)
-    assert pending.count() == 6 and all(p.attempts == 1 and p.last_error for p in pending)  # 3 formats × 2 lists
-    hub.failing = False
-    from django.core.management import call_command
-
-    call_command("publish_due", verbosity=0)
-    assert WebSubPing.objects.filter(delivered_at__isnull=True).count() == 0
+    owed = WebSubDelivery.objects.filter(delivered_at__isnull=True)
+    assert owed.count() == 6 and all(d.attempts == 1 and "503" in d.last_error for d in owed)  # 3 formats × 2 lists
+    # The retry waits in the outbox for its time (the immediate backend cannot wait).
+    (retry,) = OutboxTask.objects.filter(task_path__endswith=".notify_hub")
+    assert retry.kwargs == {"attempt": 2} and retry.run_after > timezone.now() + datetime.timedelta(seconds=25)
+    queue.drain_outbox()
+    assert OutboxTask.objects.filter(pk=retry.pk).exists() and len(hub.received) == 0  # not yet due
+    hub.mode = "ok"
+    queue.drain_outbox(now=retry.run_after)
+    assert not OutboxTask.objects.exists()
+    assert WebSubDelivery.objects.filter(delivered_at__isnull=True).count() == 0
     assert len(hub.received) == 6
+    queue.hand_over(OutboxTask.objects.create(task_path=retry.task_path, args=retry.args, kwargs=retry.kwargs).pk)
+    assert len(hub.received) == 6  # the same task again sends nothing twice
 
 
 def test_unreachable_hub_is_a_logged_failure(staff, feed_world, django_capture_on_commit_callbacks, caplog):
@@ -441,8 +418,8 @@ def test_unreachable_hub_is_a_logged_failure(staff, feed_world, django_capture_o
         with django_capture_on_commit_callbacks(execute=True):
             version = make_public(staff, title="Closed port")
         assert Translation.objects.get(pk=version.pk).is_public
-        assert websub.deliver_pending() == (0, 6)
-    assert "WebSub ping" in caplog.text
+    assert WebSubDelivery.objects.filter(delivered_at__isnull=True, attempts=1).count() == 6
+    assert "notify_hub failed (attempt 1), retrying in 0:00:30" in caplog.text
 
 
 # HTML autodiscovery ------------------------------------------------------------------------------

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "statements",
 ]
 
@@ -139,6 +142,39 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Background tasks (Django's tasks API through the django-tasks backport). Side effects of
+# publication (WebSub pings, public image files, cache warming) run as tasks, never in the
+# editor's request. PRESSOFFICE_TASKS picks the backend:
+#   database  (default) rows in this database, run by `manage.py worker` (make run starts one);
+#   rq        RQ on Redis (PRESSOFFICE_QUEUE_REDIS_URL, else REDIS_URL), run by `manage.py worker`
+#             or `manage.py rqworker --with-scheduler default` on any number of machines;
+#   immediate in the process that enqueues them, after commit (tests, tiny installs: run
+#             `publish_due` from cron for scheduled versions and retries).
+PRESSOFFICE_TASKS = os.environ.get("PRESSOFFICE_TASKS", "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if PRESSOFFICE_TASKS not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"PRESSOFFICE_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {PRESSOFFICE_TASKS!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PRESSOFFICE_TASKS], "QUEUES": ["default"]}}
+# The queue's Redis: a database number of its own (or an instance without eviction), so
+# that a cache under memory pressure never evicts waiting tasks.
+PRESSOFFICE_QUEUE_REDIS_URL = os.environ.get("PRESSOFFICE_QUEUE_REDIS_URL") or REDIS_URL
+RQ_QUEUES = {"default": {"URL": PRESSOFFICE_QUEUE_REDIS_URL or "redis://127.0.0.1:6379/1"}}
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # RQ workers run the tasks API's tasks
+RQ_SHOW_ADMIN_LINK = PRESSOFFICE_TASKS == "rq"
+# A task still marked running this long after it started is taken to have lost its worker
+# and is queued again (each task is idempotent, so a slow one run twice does no harm).
+PRESSOFFICE_TASK_TIMEOUT = int(os.environ.get("PRESSOFFICE_TASK_TIMEOUT", "600"))
+RQ_QUEUES["default"]["DEFAULT_TIMEOUT"] = PRESSOFFICE_TASK_TIMEOUT
+# How often `manage.py worker` runs the periodic trigger (go-live announcements, the outbox,
+# the reaper), in seconds.
+PRESSOFFICE_TASK_BEAT = float(os.environ.get("PRESSOFFICE_TASK_BEAT", "20"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,5 +1,6 @@
 """Tests: dev settings with fast password hashing and media in a temporary folder."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -42,3 +43,14 @@ WHITENOISE_USE_FINDERS = True
 # unless the Redis tests give a REDIS_URL.
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tasks run in the test process after commit; tests of the database and RQ backends start
+# real workers (tests/test_workers.py) or switch to the dummy backend to see what was queued.
+PRESSOFFICE_TASKS = "immediate"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+# A SQLite test database in a file, not in memory, so a worker process can open it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"pressoffice-test-{os.getpid()}.sqlite3")
+    }

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import images
 from ..models import Appointment, Country, Image, Person, Role, Topic
+from ..tasks import side_effects
+from ..tasks.queue import defer
 
 
 class AppointmentFormSet(forms.BaseInlineFormSet):
@@ -198,14 +199,16 @@ class ImageAdmin(admin.ModelAdmin):
             return
         obj.save()
         if {"focal_x", "focal_y"} & set(form.changed_data):
-            images.recrop(obj)
+            defer(side_effects.recrop_image, obj.pk)
+            messages.info(request, _("The crops are being cut again from the new focal point."))
 
     def delete_model(self, request, obj):
         names = images.file_names(obj)
         super().delete_model(request, obj)
-        transaction.on_commit(lambda: images.delete_files(*names))
+        defer(side_effects.delete_image_files, *names)
 
     def delete_queryset(self, request, queryset):
         names = [images.file_names(image) for image in queryset.prefetch_related("renditions")]
         super().delete_queryset(request, queryset)
-        transaction.on_commit(lambda: [images.delete_files(*pair) for pair in names])
+        for private, public in names:
+            defer(side_effects.delete_image_files, private, public)

@@ -5,7 +5,8 @@
 - `vocabularies`: people, roles, appointments, topics, countries;
 - `statements`: statements and their participants;
 - `versions`: language versions (`Translation`) and their revisions;
-- `staff`: staff profiles, the audit log, preview links, WebSub notifications;
+- `staff`: staff profiles, the audit log, preview links;
+- `jobs`: the background tasks' own records (outbox, WebSub deliveries, periodic runs);
 - `states`: the publication states; `querysets`: which rows, for readers and editors.
 
 Every model is importable from here (`from statements.models import Translation`).
@@ -38,14 +39,15 @@ unpublished
     statement it was consolidated into (`Translation.objects.unpublished()`).
 announced
     The side effects of going public (cache, image files, WebSub) have run
-    (`announced_at`). Visibility never waits for it; `publish_due` announces scheduled
-    versions whose time has come.
+    (`announced_at`). Visibility never waits for it; a task queued for the scheduled
+    time (and the worker's periodic trigger, or `publish_due`) announces it.
 """
 
 from .fields import LanguageField, NamedModel, private_storage, validate_names
 from .images import Image, Rendition
+from .jobs import OutboxTask, PeriodicJob, WebSubDelivery
 from .querysets import public_q, scheduled_q
-from .staff import AuditEntry, PreviewLink, StaffProfile, WebSubPing
+from .staff import AuditEntry, PreviewLink, StaffProfile
 from .statements import Participation, Statement, next_reference
 from .states import RELEASED_STATUSES, UNRELEASED_STATUSES, Status
 from .versions import Revision, Translation
@@ -60,7 +62,9 @@ __all__ = [
     "Image",
     "LanguageField",
     "NamedModel",
+    "OutboxTask",
     "Participation",
+    "PeriodicJob",
     "Person",
     "PreviewLink",
     "Rendition",
@@ -71,7 +75,7 @@ __all__ = [
     "Status",
     "Topic",
     "Translation",
-    "WebSubPing",
+    "WebSubDelivery",
     "next_reference",
     "private_storage",
     "public_q",

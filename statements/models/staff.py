@@ -1,5 +1,5 @@
 """The people who work in the admin and what they leave behind: profiles, the audit
-log, preview links and WebSub notifications owed."""
+log and preview links."""
 
 import uuid
 
@@ -85,21 +85,3 @@ class PreviewLink(models.Model):
     def is_valid(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
-
-
-class WebSubPing(models.Model):
-    """A notification owed to the WebSub hub that a feed changed; retried until delivered."""
-
-    topic = models.URLField(max_length=500)
-    created_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("WebSub ping")
-        verbose_name_plural = _("WebSub pings")
-        indexes = [models.Index(fields=["delivered_at", "created_at"], name="websub_pending_idx")]
-
-    def __str__(self):
-        return self.topic

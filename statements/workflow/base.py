@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import roles, signals
 from ..models import AuditEntry, Revision, Translation
+from ..tasks import side_effects
 
 logger = logging.getLogger("statements.workflow")
 
@@ -143,7 +144,9 @@ def audit(*, actor, translation, action, now, from_status="", to_status="", mess
 
 
 def changed_public_content(translation, reason: str):
-    # Cache generation, image files and WebSub pings listen to this, after commit.
+    # The content generation moves at commit, in this process (readers never wait for a
+    # worker); pings, image files and page warming are tasks queued in this transaction.
     transaction.on_commit(
         lambda: signals.public_content_changed.send(sender=Translation, translation=translation, reason=reason)
     )
+    side_effects.after_public_change(translation, reason)

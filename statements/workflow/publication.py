@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Revision, Translation
+from ..tasks import side_effects
+from ..tasks.queue import defer
 from .base import (
     Status,
     TransitionError,
@@ -106,6 +108,7 @@ def _release(translation: Translation, revision: Revision, *, at, now, major: bo
     revision.save(update_fields=["published_at", "published_major"])
     if at > now:
         changed_public_content(translation, "schedule")  # image files go in place now
+        defer(side_effects.announce_due, run_after=at)  # pings at the scheduled time
         return
     translation.announced_at = now
     translation.save(update_fields=["announced_at"])
@@ -316,8 +319,10 @@ def unpublish(
 def announce_due(*, now=None) -> list[Translation]:
     """Run the going-public side effects for scheduled versions whose time has come.
 
-    Visibility never waits for this (it is computed from `published_at`); `publish_due`
-    calls it from cron so caches and subscribers hear of the change. Idempotent.
+    Visibility never waits for this (it is computed from `published_at`). A task queued
+    for the scheduled time calls it, and the worker's periodic trigger (or `publish_due`
+    from cron) catches any it missed, so caches and subscribers hear of the change.
+    Idempotent.
     """
     now = now or timezone.now()
     due = list(

@@ -1,22 +1,24 @@
 from django.core.management.base import BaseCommand
 
-from statements import websub, workflow
+from statements.tasks import periodic
 
 
 class Command(BaseCommand):
     help = (
-        "Run the going-live side effects (cache, image files, WebSub) for scheduled versions whose "
-        "time has come, and send WebSub pings that failed before. Visibility never waits for this "
-        "command; run it from cron every minute. Safe to run any number of times."
+        "The cron entry point for the periodic trigger: hand tasks waiting in the outbox to the queue, "
+        "queue the going-live side effects (cache, image files, WebSub) of scheduled versions whose time "
+        "has come, and queue again tasks whose worker died. It only queues: a worker (manage.py worker) "
+        "runs the tasks, or this process itself when PRESSOFFICE_TASKS=immediate. Visibility never waits "
+        "for it. Safe to run any number of times; `manage.py worker` runs the same trigger by itself."
     )
 
     def handle(self, *args, **options):
-        due = workflow.announce_due()
-        for version in due:
-            self.stdout.write(f"went live: {version.statement.reference} [{version.language}] {version.title}")
-        delivered, failed = websub.deliver_pending()
+        done = periodic.trigger(force=True)
         self.stdout.write(
-            self.style.SUCCESS(f"{len(due)} version(s) announced; WebSub pings sent: {delivered}, failed: {failed}.")
+            self.style.SUCCESS(
+                f"Queued: {', '.join(done['ran'])}; outbox: {done['outbox_handed_over']} handed over, "
+                f"{done['outbox_waiting']} waiting."
+            )
         )
-        if failed:
-            self.stderr.write(f"{failed} WebSub ping(s) failed and stay queued for the next run.")
+        if done["outbox_waiting"]:
+            self.stderr.write(f"{done['outbox_waiting']} task(s) wait in the outbox for the queue or their time.")

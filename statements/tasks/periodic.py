@@ -1,0 +1,73 @@
+"""The periodic trigger, which the tasks backport does not have.
+
+`trigger()` runs what is due: it hands the outbox over, queues the go-live announcement
+of scheduled versions, reaps tasks whose worker died, and once a day queues the pruning of
+old results. `manage.py worker` calls it every `PRESSOFFICE_TASK_BEAT` seconds from a
+thread beside the worker; `manage.py publish_due` (the cron entry point) calls it with
+`force=True`. Several workers share one schedule: each job's next time is a row
+(`PeriodicJob`), claimed by a conditional UPDATE that only one process wins.
+"""
+
+import datetime
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from ..models import PeriodicJob
+from . import queue, reaper, side_effects
+
+logger = logging.getLogger(__name__)
+
+JOBS = {
+    # name: (interval, what to do) — each queues or re-queues, none does the work itself
+    "announce-due": (datetime.timedelta(seconds=30), lambda: queue.defer(side_effects.announce_due)),
+    "reap": (datetime.timedelta(seconds=60), lambda: reaper.reap()),
+    "prune": (datetime.timedelta(days=1), lambda: queue.defer(side_effects.prune_finished)),
+}
+
+
+def claim(name: str, interval: datetime.timedelta, now) -> bool:
+    """True for the one caller that takes this run of the job."""
+    PeriodicJob.objects.get_or_create(name=name, defaults={"next_run_at": now})
+    return bool(
+        PeriodicJob.objects.filter(name=name, next_run_at__lte=now).update(next_run_at=now + interval, last_run_at=now)
+    )
+
+
+def trigger(*, now=None, force: bool = False) -> dict:
+    """Run whatever is due (everything, with `force`); returns what was done."""
+    now = now or timezone.now()
+    handed, waiting = queue.drain_outbox(now=now)
+    done = {"outbox_handed_over": handed, "outbox_waiting": waiting, "ran": []}
+    for name, (interval, job) in JOBS.items():
+        if claim(name, interval, now) or force:
+            job()
+            done["ran"].append(name)
+    return done
+
+
+class Beat(threading.Thread):
+    """Calls `trigger()` every `interval` seconds until stopped; an error is logged and
+    the next beat comes as usual."""
+
+    def __init__(self, interval: float | None = None):
+        super().__init__(name="pressoffice-beat", daemon=True)
+        self.interval = settings.PRESSOFFICE_TASK_BEAT if interval is None else interval
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            try:
+                close_old_connections()
+                trigger()
+            except Exception:
+                logger.exception("The periodic trigger failed; trying again at the next beat")
+            finally:
+                close_old_connections()
+            self.stopped.wait(self.interval)
+
+    def stop(self):
+        self.stopped.set()

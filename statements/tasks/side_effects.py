@@ -1,0 +1,124 @@
+"""The tasks: every side effect of a change to public content, run by a worker.
+
+Each takes ids and strings, never objects, and is idempotent: running it twice changes
+nothing more than running it once (pings are de-duplicated by feed and change, image
+files are made to match what public content uses, warming a page stores the same page).
+"""
+
+import datetime
+import logging
+import urllib.parse
+
+from django.conf import settings
+from django.http.request import validate_host
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+from django_tasks import task
+
+from .. import freshness, images, websub
+from ..models import Image, Translation
+from .queue import defer
+from .retry import retrying
+
+logger = logging.getLogger(__name__)
+
+
+def after_public_change(translation, reason: str):
+    """Queue what follows a change to what readers see (called by the workflow, inside
+    its transaction). The content generation moves at commit in-process (signals), so
+    readers never wait for a worker; the rest is here."""
+    defer(update_public_copies, translation.pk)
+    if settings.PRESSOFFICE_WEBSUB_HUB_URL and reason in websub.REASONS:
+        defer(notify_hub, websub.publication_key(translation, reason), translation.pk)
+
+
+@task()
+@retrying
+def notify_hub(publication: str, translation_id: int | None = None) -> int:
+    """Ping the WebSub hub for every feed a public change touched; returns how many
+    pings went out on this run."""
+    return websub.deliver(publication, translation_id)
+
+
+@task()
+def update_public_copies(translation_id: int) -> dict:
+    """Put image files where public content needs them (and take the rest away), then
+    warm the shared page cache with the version's pages so the first readers after a
+    publication are not the ones who render it."""
+    changed = images.sync_public_files()
+    if changed:
+        freshness.bump()  # pages made before the files were in place name no picture
+    translation = Translation.objects.filter(pk=translation_id).select_related("statement").first()
+    warmed = warm(pages_of(translation)) if translation is not None else 0
+    return {"image_files_changed": changed, "pages_warmed": warmed}
+
+
+@task()
+def recrop_image(image_id: int) -> bool:
+    """Cut an image's crops again after its focal point moved."""
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return False  # deleted since: nothing to cut
+    images.recrop(image)
+    freshness.bump()
+    return True
+
+
+@task()
+def delete_image_files(private: list[str], public: list[str]) -> int:
+    """Delete the files of an image whose row is gone (deleting a missing file is a no-op)."""
+    images.delete_files(private, public)
+    return len(private) + len(public)
+
+
+@task()
+def announce_due() -> list[int]:
+    """Run the going-live side effects of scheduled versions whose time has come
+    (visibility never waited for this)."""
+    from .. import workflow  # the workflow queues tasks from this package
+
+    return [version.pk for version in workflow.announce_due()]
+
+
+@task()
+def prune_finished(days: int = 30) -> int:
+    """Forget finished task results and delivered pings older than `days`."""
+    from django_tasks_db.models import DBTaskResult
+
+    from ..models import WebSubDelivery
+
+    before = timezone.now() - datetime.timedelta(days=days)
+    results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
+    pings, _ = (
+        WebSubDelivery.objects.filter(created_at__lt=before).exclude(delivered_at=None, refused_at=None).delete()
+    )
+    return results + pings
+
+
+def pages_of(translation) -> list[str]:
+    """The public pages a change to this version shows on first: its language's home
+    page, list and main feeds, and its own page while it is public."""
+    with override(translation.language):
+        paths = [reverse("statements:home"), reverse("statements:list")]
+        paths += [reverse(f"statements:feed-{fmt}") for fmt in websub.FORMATS]
+    if Translation.objects.public().filter(pk=translation.pk).exists():
+        paths.append(translation.get_absolute_url())
+    return [path for path in paths if path]
+
+
+def warm(paths: list[str]) -> int:
+    """Request each page as an anonymous reader would, through the whole middleware
+    stack, so the page cache holds it; returns how many answered 200."""
+    if not settings.PRESSOFFICE_PAGE_CACHE or not paths:
+        return 0
+    from django.test import Client  # a request through the handler, without a socket
+
+    site = urllib.parse.urlsplit(settings.PRESSOFFICE_SITE_URL)
+    host = site.hostname or ""
+    allowed = settings.ALLOWED_HOSTS + (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    if not validate_host(host, allowed):
+        logger.info("Not warming pages: PRESSOFFICE_SITE_URL's host %r is not in ALLOWED_HOSTS", host)
+        return 0
+    client = Client(HTTP_HOST=site.netloc, secure=site.scheme == "https")
+    return sum(client.get(path).status_code == 200 for path in paths)

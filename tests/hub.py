@@ -1,0 +1,63 @@
+"""A stand-in WebSub hub on 127.0.0.1 (a real HTTP server in a thread) that records the
+pings it accepts. `mode` says how it answers: "ok" (204), "failing" (503), "refusing"
+(404) or "hanging" (holds the request until released or the client goes away; a ping
+counts as accepted only when the hub answered it)."""
+
+import http.server
+import socket
+import threading
+import urllib.parse
+
+
+class Hub:
+    def __init__(self):
+        self.received, self.mode = [], "ok"
+        self.arrived = 0  # requests that reached the hub, answered or not
+        self.release = threading.Event()
+        hub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                hub.arrived += 1
+                if hub.mode == "hanging":
+                    hub.release.wait(60)
+                    if _closed(self.connection):
+                        return  # the client went away while the hub held it: nothing accepted
+                if hub.mode == "failing":
+                    self.send_response(503)
+                elif hub.mode == "refusing":
+                    self.send_response(404)
+                else:
+                    self.send_response(204)
+                self.end_headers()
+                try:
+                    self.wfile.flush()
+                except OSError:
+                    return  # the client went away: nothing was accepted
+                if hub.mode in ("ok", "hanging"):
+                    hub.received.append(urllib.parse.parse_qs(body))
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hub"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def topics(self):
+        return [item["hub.url"][0] for item in self.received]
+
+    def stop(self):
+        self.release.set()
+        self.server.shutdown()
+
+
+def _closed(connection) -> bool:
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False  # still open, nothing more to read
+    except OSError:
+        return True
