@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 REASONS = {"publish", "correct_major", "withdraw", "went_live"}
 TIMEOUT = 3  # seconds per ping
 FORMATS = ("rss", "atom", "json")
-LEASE = datetime.timedelta(seconds=TIMEOUT * 10)
+LEASE = datetime.timedelta(seconds=TIMEOUT * 2 + 1)  # a ping takes TIMEOUT at most
 
 
 class HubRefused(Exception):
