@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-browser test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults
+.PHONY: run test test-browser test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,3 +94,7 @@ bench: $(VENV)/.installed-dev
 ## bench-faults: readers during editing, a PostgreSQL restart and a Redis stop (bench/RESULTS.md)
 bench-faults: $(VENV)/.installed-dev
 	$(BIN)/python bench/faults.py $(SCENARIO)
+
+## bench-tasks: a publish request while the WebSub hub hangs, before and after; 10 000 tasks through each backend
+bench-tasks: $(VENV)/.installed-dev
+	$(BIN)/python bench/tasks.py

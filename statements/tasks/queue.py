@@ -41,7 +41,9 @@ def defer(task, *args, run_after: datetime.datetime | None = None, **kwargs):
     if isinstance(backend, DatabaseBackend):
         return (task.using(run_after=run_after) if run_after else task).enqueue(*args, **kwargs)
     row = OutboxTask.objects.create(task_path=task.module_path, args=list(args), kwargs=kwargs, run_after=run_after)
-    transaction.on_commit(lambda: hand_over(row.pk))
+    # robust: whatever happens handing it over, the change has committed and the row
+    # waits; the editor's request must not fail after the fact.
+    transaction.on_commit(lambda: hand_over(row.pk), robust=True)
     return row
 
 
@@ -56,14 +58,13 @@ def hand_over(pk: int, *, now=None) -> bool:
     if not claimed:
         return False  # gone already, or another process is handing it over
     row = OutboxTask.objects.get(pk=pk)
-    task = import_string(row.task_path)
-    backend = task.get_backend()
-    if row.run_after and row.run_after > now:
-        if not backend.supports_defer:
-            OutboxTask.objects.filter(pk=pk).update(claimed_until=None)
-            return False  # the immediate backend cannot wait: drained when it is due
-        task = task.using(run_after=row.run_after)
     try:
+        task = import_string(row.task_path)
+        if row.run_after and row.run_after > now:
+            if not task.get_backend().supports_defer:
+                OutboxTask.objects.filter(pk=pk).update(claimed_until=None)
+                return False  # the immediate backend cannot wait: drained when it is due
+            task = task.using(run_after=row.run_after)
         task.enqueue(*row.args, **row.kwargs)
     except Exception as error:  # noqa: BLE001 - a queue that is down must not lose the task
         OutboxTask.objects.filter(pk=pk).update(
