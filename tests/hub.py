@@ -24,19 +24,14 @@ class Hub:
                     hub.release.wait(60)
                     if _closed(self.connection):
                         return  # the client went away while the hub held it: nothing accepted
-                if hub.mode == "failing":
-                    self.send_response(503)
-                elif hub.mode == "refusing":
-                    self.send_response(404)
-                else:
-                    self.send_response(204)
-                self.end_headers()
-                try:
-                    self.wfile.flush()
-                except OSError:
-                    return  # the client went away: nothing was accepted
                 if hub.mode in ("ok", "hanging"):
-                    hub.received.append(urllib.parse.parse_qs(body))
+                    hub.received.append(urllib.parse.parse_qs(body))  # before answering: no race
+                    self.send_response(204)
+                elif hub.mode == "failing":
+                    self.send_response(503)
+                else:
+                    self.send_response(404)
+                self.end_headers()
 
             def log_message(self, *args):
                 pass

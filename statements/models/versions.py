@@ -175,6 +175,12 @@ class Translation(models.Model):
         # feeds, ending with published_at so the visibility test is read from the index:
         # a page, a deep page and a count never sort or visit the table's rows.
         indexes = [
+            # Released versions not yet announced: what the periodic trigger looks for.
+            models.Index(
+                fields=["published_at"],
+                name="translation_unannounced_idx",
+                condition=Q(status__in=RELEASED_STATUSES, announced_at__isnull=True),
+            ),
             models.Index(
                 F("language"),
                 F("occurred_on").desc(),

@@ -16,14 +16,21 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from ..models import PeriodicJob
+from ..models import PeriodicJob, Translation
 from . import queue, reaper, side_effects
 
 logger = logging.getLogger(__name__)
 
+def announce_if_due():
+    """Queue the go-live announcement when some public version has not been announced
+    (one indexed query; no task row every beat when nothing is due)."""
+    if Translation.objects.public().filter(announced_at__isnull=True).exists():
+        queue.defer(side_effects.announce_due)
+
+
 JOBS = {
     # name: (interval, what to do) — each queues or re-queues, none does the work itself
-    "announce-due": (datetime.timedelta(seconds=30), lambda: queue.defer(side_effects.announce_due)),
+    "announce-due": (datetime.timedelta(seconds=30), announce_if_due),
     "reap": (datetime.timedelta(seconds=60), lambda: reaper.reap()),
     "prune": (datetime.timedelta(days=1), lambda: queue.defer(side_effects.prune_finished)),
 }
