@@ -361,3 +361,44 @@ def test_an_operator_retries_a_failed_task_from_the_admin(admin_client, staff, c
     assert again.status == TaskResultStatus.READY and again.args_kwargs == {"args": ["publish:1:x", 1], "kwargs": {}}
     client.force_login(staff["editor"])  # staff without the permission see no retry
     assert b'value="retry"' not in client.get(changelist).content
+
+
+@pytest.mark.redis
+def test_the_reaper_requeues_jobs_rq_found_abandoned(db):
+    """RQ fails a job whose worker stopped sending heartbeats with AbandonedJobError
+    (django-tasks-rq records the class in the job's meta); the reaper queues it again,
+    at most MAX_RUNS times. Against a real Redis, on a database number of its own."""
+    import django_rq
+    import redis
+    from rq.registry import FailedJobRegistry
+
+    url = "redis://127.0.0.1:6379/12"
+    redis.Redis.from_url(url).flushdb()
+    with override_settings(TASKS=RQ, RQ_QUEUES={"default": {"URL": url}}):
+        result = side_effects.announce_due.enqueue()
+        rq_queue = django_rq.get_queue("default")
+        job = rq_queue.fetch_job(result.id)
+        failed = FailedJobRegistry(queue=rq_queue)
+
+        def abandon():
+            job = rq_queue.fetch_job(result.id)  # as RQ and django-tasks-rq leave it
+            rq_queue.remove(job.id)
+            job.meta["_django_tasks_rq_exceptions"] = [
+                *job.meta.get("_django_tasks_rq_exceptions", []),
+                reaper.ABANDONED,
+            ]
+            job.save_meta()
+            failed.add(job, exc_string="rq.exceptions.AbandonedJobError")
+
+        for _run in range(1, reaper.MAX_RUNS):
+            abandon()
+            assert reaper.reap() == 1
+            assert job.id in rq_queue.get_job_ids() and job.id not in failed.get_job_ids()
+        abandon()
+        assert reaper.reap() == 0  # the third loss: left failed, for a person to look at
+        assert job.id in failed.get_job_ids()
+        other = side_effects.announce_due.enqueue()
+        rq_queue.remove(other.id)
+        failed.add(rq_queue.fetch_job(other.id), exc_string="ValueError")  # failed for a reason of its own
+        assert reaper.reap() == 0
+    redis.Redis.from_url(url).flushdb()

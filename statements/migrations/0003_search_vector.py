@@ -5,14 +5,15 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0002_editorial_groups"),
+        ('statements', '0002_editorial_groups'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="translation",
-            name="search_vector",
+            model_name='translation',
+            name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
     ]

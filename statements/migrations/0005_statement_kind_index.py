@@ -4,27 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0004_search_indexes"),
+        ('statements', '0004_search_indexes'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="statement",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("readout", "Readout"),
-                    ("speech", "Speech"),
-                    ("message", "Message"),
-                    ("statement", "Statement"),
-                    ("press-release", "Press release"),
-                    ("interview", "Interview"),
-                ],
-                db_index=True,
-                default="readout",
-                max_length=20,
-                verbose_name="kind",
-            ),
+            model_name='statement',
+            name='kind',
+            field=models.CharField(choices=[('readout', 'Readout'), ('speech', 'Speech'), ('message', 'Message'), ('statement', 'Statement'), ('press-release', 'Press release'), ('interview', 'Interview')], db_index=True, default='readout', max_length=20, verbose_name='kind'),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0005_statement_kind_index"),
+        ('statements', '0005_statement_kind_index'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="rendition",
-            name="size",
-            field=models.PositiveIntegerField(default=0, help_text="bytes"),
+            model_name='rendition',
+            name='size',
+            field=models.PositiveIntegerField(default=0, help_text='bytes'),
         ),
     ]

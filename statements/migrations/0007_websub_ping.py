@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0006_rendition_size"),
+        ('statements', '0006_rendition_size'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WebSubPing",
+            name='WebSubPing',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("topic", models.URLField(max_length=500)),
-                ("created_at", models.DateTimeField()),
-                ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("last_error", models.CharField(blank=True, max_length=300)),
-                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('topic', models.URLField(max_length=500)),
+                ('created_at', models.DateTimeField()),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('last_error', models.CharField(blank=True, max_length=300)),
+                ('delivered_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                "verbose_name": "WebSub ping",
-                "verbose_name_plural": "WebSub pings",
-                "indexes": [models.Index(fields=["delivered_at", "created_at"], name="websub_pending_idx")],
+                'verbose_name': 'WebSub ping',
+                'verbose_name_plural': 'WebSub pings',
+                'indexes': [models.Index(fields=['delivered_at', 'created_at'], name='websub_pending_idx')],
             },
         ),
     ]

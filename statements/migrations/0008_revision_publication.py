@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0007_websub_ping"),
+        ('statements', '0007_websub_ping'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="revision",
-            name="published_at",
+            model_name='revision',
+            name='published_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="revision",
-            name="published_major",
+            model_name='revision',
+            name='published_major',
             field=models.BooleanField(default=False),
         ),
     ]

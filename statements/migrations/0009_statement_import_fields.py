@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0008_revision_publication"),
+        ('statements', '0008_revision_publication'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="statement",
-            name="import_hash",
+            model_name='statement',
+            name='import_hash',
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name="statement",
-            name="import_notes",
-            field=models.TextField(blank=True, verbose_name="import notes"),
+            model_name='statement',
+            name='import_notes',
+            field=models.TextField(blank=True, verbose_name='import notes'),
         ),
     ]

@@ -5,37 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0009_statement_import_fields"),
+        ('statements', '0009_statement_import_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="translation",
-            name="translation_listing_idx",
+            model_name='translation',
+            name='translation_listing_idx',
         ),
         migrations.RemoveIndex(
-            model_name="translation",
-            name="translation_feed_idx",
+            model_name='translation',
+            name='translation_feed_idx',
         ),
         migrations.AddIndex(
-            model_name="translation",
-            index=models.Index(
-                models.F("language"),
-                models.OrderBy(models.F("occurred_on"), descending=True),
-                models.OrderBy(models.F("first_published_at"), descending=True),
-                models.OrderBy(models.F("id"), descending=True),
-                name="translation_list_order_idx",
-            ),
+            model_name='translation',
+            index=models.Index(models.F('language'), models.OrderBy(models.F('occurred_on'), descending=True), models.OrderBy(models.F('first_published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='translation_list_order_idx'),
         ),
         migrations.AddIndex(
-            model_name="translation",
-            index=models.Index(
-                models.F("language"),
-                models.OrderBy(models.F("public_updated_at"), descending=True),
-                models.OrderBy(models.F("id"), descending=True),
-                name="translation_feed_order_idx",
-            ),
+            model_name='translation',
+            index=models.Index(models.F('language'), models.OrderBy(models.F('public_updated_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='translation_feed_order_idx'),
         ),
     ]

@@ -5,53 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("statements", "0010_ordering_indexes"),
+        ('statements', '0010_ordering_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="translation",
-            name="translation_public_idx",
+            model_name='translation',
+            name='translation_public_idx',
         ),
         migrations.RemoveIndex(
-            model_name="translation",
-            name="translation_list_order_idx",
+            model_name='translation',
+            name='translation_list_order_idx',
         ),
         migrations.RemoveIndex(
-            model_name="translation",
-            name="translation_feed_order_idx",
+            model_name='translation',
+            name='translation_feed_order_idx',
         ),
         migrations.AddIndex(
-            model_name="translation",
-            index=models.Index(
-                models.F("language"),
-                models.OrderBy(models.F("occurred_on"), descending=True),
-                models.OrderBy(models.F("first_published_at"), descending=True),
-                models.OrderBy(models.F("id"), descending=True),
-                models.F("published_at"),
-                condition=models.Q(("status__in", ("published", "withdrawn"))),
-                name="translation_list_public_idx",
-            ),
+            model_name='translation',
+            index=models.Index(models.F('language'), models.OrderBy(models.F('occurred_on'), descending=True), models.OrderBy(models.F('first_published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), models.F('published_at'), condition=models.Q(('status__in', ('published', 'withdrawn'))), name='translation_list_public_idx'),
         ),
         migrations.AddIndex(
-            model_name="translation",
-            index=models.Index(
-                models.F("language"),
-                models.OrderBy(models.F("public_updated_at"), descending=True),
-                models.OrderBy(models.F("id"), descending=True),
-                models.F("published_at"),
-                condition=models.Q(("status__in", ("published", "withdrawn"))),
-                name="translation_feed_public_idx",
-            ),
+            model_name='translation',
+            index=models.Index(models.F('language'), models.OrderBy(models.F('public_updated_at'), descending=True), models.OrderBy(models.F('id'), descending=True), models.F('published_at'), condition=models.Q(('status__in', ('published', 'withdrawn'))), name='translation_feed_public_idx'),
         ),
         migrations.AddIndex(
-            model_name="translation",
-            index=models.Index(
-                condition=models.Q(("status__in", ("published", "withdrawn"))),
-                fields=["published_at"],
-                name="translation_published_idx",
-            ),
+            model_name='translation',
+            index=models.Index(condition=models.Q(('status__in', ('published', 'withdrawn'))), fields=['published_at'], name='translation_published_idx'),
         ),
     ]
