@@ -165,7 +165,11 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PRESSOFFICE_TASKS], "QUEUES": ["d
 # The queue's Redis: a database number of its own (or an instance without eviction), so
 # that a cache under memory pressure never evicts waiting tasks.
 PRESSOFFICE_QUEUE_REDIS_URL = os.environ.get("PRESSOFFICE_QUEUE_REDIS_URL") or REDIS_URL
-RQ_QUEUES = {"default": {"URL": PRESSOFFICE_QUEUE_REDIS_URL or "redis://127.0.0.1:6379/1"}}
+_queue_url = PRESSOFFICE_QUEUE_REDIS_URL or "redis://127.0.0.1:6379/1"
+if "socket_connect_timeout" not in _queue_url:
+    # An unreachable Redis costs the editor's request two seconds at most (then the outbox).
+    _queue_url += ("&" if "?" in _queue_url else "?") + "socket_connect_timeout=2"
+RQ_QUEUES = {"default": {"URL": _queue_url}}
 RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # RQ workers run the tasks API's tasks
 RQ_SHOW_ADMIN_LINK = PRESSOFFICE_TASKS == "rq"
 # A task still marked running this long after it started is taken to have lost its worker
