@@ -21,6 +21,7 @@ from . import queue, reaper, side_effects
 
 logger = logging.getLogger(__name__)
 
+
 def announce_if_due():
     """Queue the go-live announcement when some public version has not been announced
     (one indexed query; no task row every beat when nothing is due)."""
