@@ -28,7 +28,7 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
 class AppServer:
-    def __init__(self):
+    def __init__(self, **extra_env):
         db = connection.settings_dict
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PRESSOFFICE_"))}
@@ -39,6 +39,7 @@ class AppServer:
             DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             REDIS_URL=settings.REDIS_URL,
             PRESSOFFICE_PAGE_CACHE="true",
+            **extra_env,
         )
         self.process = subprocess.Popen(
             [

@@ -8,9 +8,11 @@ files and page warming are seen done by the worker.
 - a scheduled version's pings go out at its time with only the worker running;
 - RQ (marked redis: make test-redis): an `rqworker` on a Redis database number of its
   own, and Redis down during a publication (a redis-server of the test's own, stopped
-  and started again on the same port).
+  and started again on the same port); a job failed for good, seen and requeued in the
+  admin's Django-RQ dashboard served by gunicorn.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -299,3 +301,55 @@ def test_redis_down_during_a_publication_loses_nothing(staff, hub, media_storage
             worker.stop()
         own.stop()
     assert len(set(hub.topics())) == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_operators_see_and_requeue_failed_rq_jobs_in_the_admin(hub, media_storage, rq_queue):
+    """A task that failed for good on a real RQ worker (its version does not exist) is
+    listed in the admin's Django-RQ dashboard (served by gunicorn with PRESSOFFICE_TASKS=rq)
+    and requeued from there; /healthz reports the queue."""
+    import re
+    import urllib.parse
+    import urllib.request
+
+    import django_rq
+    from rq.registry import FailedJobRegistry
+
+    from statements.tasks import side_effects
+
+    from .factories import make_user
+    from .test_two_servers import AppServer, logged_in_opener
+
+    result = side_effects.notify_hub.enqueue("publish:999999:gone", 999999)  # a version that does not exist
+    worker = Worker(media_storage, backend="rq", PRESSOFFICE_QUEUE_REDIS_URL=redis_url())
+    queue = django_rq.get_queue("default")
+    failed = FailedJobRegistry(queue=queue)
+    try:
+        wait_for(lambda: result.id in failed.get_job_ids(), message="the job to fail", worker=worker)
+    finally:
+        worker.stop()
+    assert "PermanentFailure: version 999999 no longer exists" in queue.fetch_job(result.id).latest_result().exc_string
+    server = AppServer(PRESSOFFICE_TASKS="rq", PRESSOFFICE_QUEUE_REDIS_URL=redis_url())
+    try:
+        opener = logged_in_opener(make_user("operator", superuser=True))
+        base = "/admin/django_rq/dashboard/queues/0/"
+        status, page = server.get(base + "failed/", opener)
+        assert status == 200 and result.id in page
+        status, page = server.get(f"{base}{result.id}/", opener)
+        assert "statements.tasks.side_effects.notify_hub" in page and "publish:999999:gone" in page
+        _status, page = server.get(f"{base}{result.id}/requeue/", opener)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        request = urllib.request.Request(
+            server.base + f"{base}{result.id}/requeue/",
+            data=urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
+            method="POST",
+        )
+        with opener.open(request, timeout=10) as response:
+            assert response.status == 200
+        assert result.id in queue.get_job_ids() and result.id not in failed.get_job_ids()
+        health = json.loads(server.get("/healthz")[1])
+        assert health["status"] == "ok"
+        assert health["tasks"]["backend"] == "RQBackend" and health["tasks"]["waiting"] == 1
+    finally:
+        server.stop()
