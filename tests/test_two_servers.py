@@ -103,7 +103,7 @@ def act(server, opener, version, action, **fields):
 
 @pytest.mark.postgres
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_servers_agree_on_publication_and_withdrawal():
     assert connection.vendor == "postgresql" and settings.REDIS_URL
     editor, publisher = make_staff("Editor"), make_staff("Publisher")
