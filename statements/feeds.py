@@ -6,6 +6,8 @@ Built on django.contrib.syndication; the generators (the XML and JSON writers) a
 `contrib/syndication/views.py`.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
@@ -68,7 +70,9 @@ class StatementFeed(Feed):
             path = reverse(f"statements:{self.scope}", args=[filterset.form.cleaned_data[self.scope][0]])
         else:
             path = reverse("statements:list")
-        encoded = query.urlencode()
+        # Sorted: the same filters in another order are the same feed (its Atom id and
+        # RSS link do not change with the order of the query parameters).
+        encoded = urlencode(sorted((key, sorted(values)) for key, values in query.lists()), doseq=True)
         return f"{path}?{encoded}" if encoded else path
 
     def feed_url(self, filterset):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from .models import RELEASED_STATUSES, Translation
 
@@ -167,7 +168,10 @@ def state(request) -> State:
     else:
         changed = datetime.datetime.fromtimestamp(current / 1e9, tz=datetime.UTC)
         last = max(filter(None, [times["last"], changed]))
-        digest = hashlib.sha256(f"{current}|{times['last']}|{request.get_full_path()}".encode()).hexdigest()
+        # The language is in the key too: the news sitemap and the API answer in the
+        # language the request negotiated, at an address without a language prefix.
+        language = get_language()
+        digest = hashlib.sha256(f"{current}|{times['last']}|{language}|{request.get_full_path()}".encode()).hexdigest()
         result = State(f'"{digest[:32]}"', last, max_age)
     request._freshness = result
     return result
@@ -186,8 +190,15 @@ def conditional(view):
         last_modified = int(current.last_modified.timestamp()) if current.last_modified else None
         # "If-None-Match: *" asks whether the resource exists at all: only the view knows.
         if current.etag and "*" not in request.headers.get("If-None-Match", ""):
-            response = get_conditional_response(request, etag=current.etag, last_modified=last_modified)
-            if response is not None:
+            validators = HttpResponse()
+            validators["ETag"] = current.etag
+            if last_modified is not None:
+                validators["Last-Modified"] = http_date(last_modified)
+            # A 304 repeats the validators (RFC 9110 §15.4.5), copied from `validators`.
+            response = get_conditional_response(
+                request, etag=current.etag, last_modified=last_modified, response=validators
+            )
+            if response is not validators:  # Django hands `validators` back when the copy is stale
                 return _cache_headers(response, current)
         response = _from_cache(current) if settings.PRESSOFFICE_PAGE_CACHE else None
         if response is None:

@@ -268,8 +268,34 @@ def test_repeat_request_is_a_304_with_at_most_one_query(client, feed_world, url)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and len(queries) <= 1
+    # A 304 repeats the validators (RFC 9110 §15.4.5) and the caching rules.
+    assert again["ETag"] == first["ETag"] and again["Last-Modified"] == first["Last-Modified"]
+    assert again["Cache-Control"] == first["Cache-Control"]
     since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
-    assert since.status_code == 304
+    assert since.status_code == 304 and since["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/api/ninjs/statements/", "/news-sitemap.xml", "/sitemap.xml"])
+def test_addresses_without_a_language_are_cached_per_language(client, feed_world, url, settings):
+    """The API and the sitemaps answer in the negotiated language: each language has a
+    cache key and an ETag of its own, whichever asked first."""
+    settings.PRESSOFFICE_PAGE_CACHE = True
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="fa")
+    second = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert first["ETag"] != second["ETag"]
+    assert first["Content-Language"] == "fa" and second["Content-Language"] == "en"
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="fa").content == first.content
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="fa", HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 200
+
+
+def test_a_filtered_feeds_id_does_not_depend_on_the_order_of_its_parameters(client, feed_world):
+    person, topic = feed_world["person"].slug, feed_world["topic"].slug
+    one = ET.fromstring(client.get(f"{FEEDS[1]}?topic={topic}&person={person}").content)
+    other = ET.fromstring(client.get(f"{FEEDS[1]}?person={person}&topic={topic}").content)
+    assert one.find(f"{ATOM}id").text == other.find(f"{ATOM}id").text
+    rss = [ET.fromstring(client.get(f"{FEEDS[0]}?{q}").content).find("channel/link").text
+           for q in (f"topic={topic}&person={person}", f"person={person}&topic={topic}")]  # fmt: skip
+    assert rss[0] == rss[1]
 
 
 def test_publishing_changes_the_etag(client, staff, feed_world, django_capture_on_commit_callbacks):
