@@ -9,11 +9,13 @@ caps how long a response may be cached.
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import time
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -81,6 +83,22 @@ def bump_after_commit(**kwargs):
         bump()  # tests: their transactions never commit
     else:
         transaction.on_commit(bump)
+
+
+@functools.cache
+def _code_digest() -> str:
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for pattern in ("templates/**/*.html", "statements/**/*.py", "statements/**/*.html", "statements/**/*.mo"):
+        for path in sorted(root.glob(pattern)):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_id() -> str:
+    """The code's version (PRESSOFFICE_BUILD_ID, else a digest of templates, code and
+    translations): a deploy that changes markup starts from new keys and validators."""
+    return settings.PRESSOFFICE_BUILD_ID or _code_digest()
 
 
 @dataclass(frozen=True)
@@ -171,7 +189,8 @@ def state(request) -> State:
         # The language is in the key too: the news sitemap and the API answer in the
         # language the request negotiated, at an address without a language prefix.
         language = get_language()
-        digest = hashlib.sha256(f"{current}|{times['last']}|{language}|{request.get_full_path()}".encode()).hexdigest()
+        key = f"{build_id()}|{current}|{times['last']}|{language}|{request.get_full_path()}"
+        digest = hashlib.sha256(key.encode()).hexdigest()
         result = State(f'"{digest[:32]}"', last, max_age)
     request._freshness = result
     return result

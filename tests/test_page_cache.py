@@ -131,3 +131,21 @@ def test_cache_down_pages_still_served_and_logged(client, staff, commit, caplog)
             assert response.status_code == 200 and "ETag" not in response
         assert "Still served" in client.get("/en/statements/").content.decode()
     assert "cache unreachable" in caplog.text
+
+
+def test_a_deploy_with_another_build_starts_from_new_keys_and_etags(client, staff, commit, settings):
+    """Stored pages and validators are keyed by the build: markup stored by the old code
+    is never served by the new one, and readers' ETags from before the deploy are stale."""
+    from statements import freshness
+
+    publish_new(staff, commit, "Before the deploy")
+    settings.PRESSOFFICE_BUILD_ID = "build-1"
+    first = client.get("/en/statements/")
+    assert client.get("/en/statements/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    settings.PRESSOFFICE_BUILD_ID = "build-2"
+    with CaptureQueriesContext(connection) as queries:
+        after = client.get("/en/statements/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert len(queries) > 0  # rendered anew, not the stored page of build-1
+    settings.PRESSOFFICE_BUILD_ID = ""
+    assert freshness.build_id() == freshness._code_digest() and len(freshness.build_id()) == 16

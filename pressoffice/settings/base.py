@@ -352,6 +352,10 @@ PRESSOFFICE_WEBSUB_HUB_URL = os.environ.get("PRESSOFFICE_WEBSUB_HUB_URL", "")
 PRESSOFFICE_SITE_URL = os.environ.get("PRESSOFFICE_SITE_URL", "http://127.0.0.1:8000")
 # Whole anonymous responses kept in the cache (keyed by the content generation).
 PRESSOFFICE_PAGE_CACHE = env_bool("PRESSOFFICE_PAGE_CACHE", True)
+# The code's version, part of every cached page's key and ETag, so a deploy with changed
+# templates or code never serves markup stored by the old one. Default: a digest of the
+# templates, Python code and translations (the same on every server running the same code).
+PRESSOFFICE_BUILD_ID = os.environ.get("PRESSOFFICE_BUILD_ID", "")
 # Tests only: move the content generation at every save instead of after commit.
 PRESSOFFICE_BUMP_AT_ONCE = False
 # The benchmark's template-only floor view, off unless the benchmark turns it on.
