@@ -196,6 +196,12 @@ def state(request) -> State:
     return result
 
 
+def signed_in(request) -> bool:
+    """Whether a signed-in user sent the request. Without a session cookie the session is
+    never read, so an anonymous response gets no `Vary: Cookie` and a CDN can share it."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
 def conditional(view):
     """Public responses: 304 before rendering when the reader's copy is current; a whole
     response from the shared cache when one is there; otherwise render, store, and add
@@ -203,7 +209,7 @@ def conditional(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD") or signed_in(request):
             return view(request, *args, **kwargs)
         current = state(request)
         last_modified = int(current.last_modified.timestamp()) if current.last_modified else None

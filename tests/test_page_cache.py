@@ -149,3 +149,21 @@ def test_a_deploy_with_another_build_starts_from_new_keys_and_etags(client, staf
     assert len(queries) > 0  # rendered anew, not the stored page of build-1
     settings.PRESSOFFICE_BUILD_ID = ""
     assert freshness.build_id() == freshness._code_digest() and len(freshness.build_id()) == 16
+
+
+@pytest.mark.parametrize(
+    "url", ["/en/", "/en/statements/", "/en/feeds/statements.rss", "/api/ninjs/statements/", "/sitemap.xml"]
+)
+def test_anonymous_public_responses_set_no_cookie_and_do_not_vary_on_cookies(client, staff, commit, url, settings):
+    """A CDN can share them: no Set-Cookie, no `Vary: Cookie` (the session is never read
+    without a session cookie, rate limits included); a signed-in member of staff still
+    gets a fresh page."""
+    settings.PRESSOFFICE_RATE_LIMIT_FEEDS = settings.PRESSOFFICE_RATE_LIMIT_SEARCH = "1000/60"
+    publish_new(staff, commit, "Shared by caches")
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get(url)
+        assert response.status_code == 200 and not response.cookies
+        assert "cookie" not in response.get("Vary", "").lower()
+    client.force_login(staff["editor"])
+    staff_view = client.get(url)
+    assert "cookie" in staff_view.get("Vary", "").lower() and not staff_view.has_header("ETag")
