@@ -14,7 +14,6 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -207,7 +206,7 @@ def conditional(view):
     response from the shared cache when one is there; otherwise render, store, and add
     ETag, Last-Modified and a Cache-Control a CDN can use. Staff always get a fresh page."""
 
-    @wraps(view)
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or signed_in(request):
             return view(request, *args, **kwargs)

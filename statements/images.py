@@ -15,7 +15,6 @@ are public only while something public uses them.
 
 import hashlib
 import io
-import logging
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -30,8 +29,6 @@ from PIL import Image as Pillow
 from PIL import ImageOps, IptcImagePlugin, UnidentifiedImageError
 
 from .models import Image, Rendition
-
-logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}

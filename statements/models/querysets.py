@@ -72,6 +72,10 @@ class TranslationQuerySet(models.QuerySet):
         """Published or withdrawn: public now, or scheduled (`is_released`)."""
         return self.filter(status__in=RELEASED_STATUSES)
 
+    def unannounced(self, now=None):
+        """Public, and the side effects of going public have not run (`announced_at`)."""
+        return self.public(now=now).filter(announced_at__isnull=True)
+
     def awaiting_review(self):
         return self.filter(submitted_revision__isnull=False)
 

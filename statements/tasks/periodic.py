@@ -11,6 +11,7 @@ thread beside the worker; `manage.py publish_due` (the cron entry point) calls i
 import datetime
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -25,14 +26,14 @@ logger = logging.getLogger(__name__)
 def announce_if_due():
     """Queue the go-live announcement when some public version has not been announced
     (one indexed query; no task row every beat when nothing is due)."""
-    if Translation.objects.public().filter(announced_at__isnull=True).exists():
+    if Translation.objects.unannounced().exists():
         queue.defer(side_effects.announce_due)
 
 
 JOBS = {
     # name: (interval, what to do) — each queues or re-queues, none does the work itself
     "announce-due": (datetime.timedelta(seconds=30), announce_if_due),
-    "reap": (datetime.timedelta(seconds=60), lambda: reaper.reap()),
+    "reap": (datetime.timedelta(seconds=60), reaper.reap),
     "prune": (datetime.timedelta(days=1), lambda: queue.defer(side_effects.prune_finished)),
 }
 
@@ -58,16 +59,15 @@ def trigger(*, now=None, force: bool = False) -> dict:
 
 
 class Beat(threading.Thread):
-    """Calls `trigger()` every `interval` seconds until stopped; an error is logged and
-    the next beat comes as usual."""
+    """Calls `trigger()` every `interval` seconds for as long as its worker process runs
+    (a daemon thread); an error is logged and the next beat comes as usual."""
 
     def __init__(self, interval: float | None = None):
         super().__init__(name="pressoffice-beat", daemon=True)
         self.interval = settings.PRESSOFFICE_TASK_BEAT if interval is None else interval
-        self.stopped = threading.Event()
 
     def run(self):
-        while not self.stopped.is_set():
+        while True:
             try:
                 close_old_connections()
                 trigger()
@@ -75,7 +75,4 @@ class Beat(threading.Thread):
                 logger.exception("The periodic trigger failed; trying again at the next beat")
             finally:
                 close_old_connections()
-            self.stopped.wait(self.interval)
-
-    def stop(self):
-        self.stopped.set()
+            time.sleep(self.interval)

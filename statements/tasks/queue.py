@@ -16,8 +16,10 @@ enqueues it again), which is why every task is idempotent.
 """
 
 import datetime
+import enum
 import logging
 
+import django_rq
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -25,6 +27,7 @@ from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_rq import RQBackend
 
 from ..models import OutboxTask
 
@@ -47,8 +50,15 @@ def defer(task, *args, run_after: datetime.datetime | None = None, **kwargs):
     return row
 
 
-def hand_over(pk: int, *, now=None) -> bool:
-    """Give one outbox row to its queue; True once it is there (and the row gone)."""
+class HandOver(enum.Enum):
+    HANDED = "handed over"  # on the queue, the row gone
+    BUSY = "busy"  # gone already, or another process is handing it over
+    NOT_DUE = "not due"  # its time has not come and the backend cannot wait
+    REFUSED = "refused"  # the queue is unreachable: the row stays, with the error
+
+
+def hand_over(pk: int, *, now=None) -> HandOver:
+    """Give one outbox row to its queue."""
     now = now or timezone.now()
     claimed = (
         OutboxTask.objects.filter(pk=pk)
@@ -56,14 +66,14 @@ def hand_over(pk: int, *, now=None) -> bool:
         .update(claimed_until=now + LEASE)
     )
     if not claimed:
-        return False  # gone already, or another process is handing it over
+        return HandOver.BUSY
     row = OutboxTask.objects.get(pk=pk)
     try:
         task = import_string(row.task_path)
         if row.run_after and row.run_after > now:
             if not task.get_backend().supports_defer:
                 OutboxTask.objects.filter(pk=pk).update(claimed_until=None)
-                return False  # the immediate backend cannot wait: drained when it is due
+                return HandOver.NOT_DUE  # the immediate backend: drained when it is due
             task = task.using(run_after=row.run_after)
         task.enqueue(*row.args, **row.kwargs)
     except Exception as error:  # noqa: BLE001 - a queue that is down must not lose the task
@@ -71,9 +81,9 @@ def hand_over(pk: int, *, now=None) -> bool:
             claimed_until=None, attempts=row.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:300]
         )
         logger.warning("Queue unreachable; %s kept in the outbox: %s", row, error, extra={"event": "outbox_kept"})
-        return False
+        return HandOver.REFUSED
     OutboxTask.objects.filter(pk=pk).delete()
-    return True
+    return HandOver.HANDED
 
 
 def drain_outbox(*, now=None, limit: int = 1000) -> tuple[int, int]:
@@ -82,21 +92,12 @@ def drain_outbox(*, now=None, limit: int = 1000) -> tuple[int, int]:
     times."""
     now = now or timezone.now()
     handed = 0
-    for pk, task_path, run_after in OutboxTask.objects.values_list("pk", "task_path", "run_after")[:limit]:
-        if run_after and run_after > now and not _supports_defer(task_path):
-            continue
-        if hand_over(pk, now=now):
-            handed += 1
-        elif OutboxTask.objects.filter(pk=pk, last_error__gt="", claimed_until__isnull=True).exists():
+    for pk in OutboxTask.objects.values_list("pk", flat=True)[:limit]:
+        outcome = hand_over(pk, now=now)
+        if outcome is HandOver.REFUSED:
             break
+        handed += outcome is HandOver.HANDED
     return handed, OutboxTask.objects.count()
-
-
-def _supports_defer(task_path: str) -> bool:
-    try:
-        return import_string(task_path).get_backend().supports_defer
-    except ImportError:
-        return True  # let hand_over record the error
 
 
 def requeue(task_path: str, args: list, kwargs: dict):
@@ -122,7 +123,7 @@ def state(*, now=None) -> dict:
                 ready.exclude(run_after=never).aggregate(at=Min("run_after"))["at"],
             ]
             result.update(waiting=ready.count(), oldest=min(filter(None, since), default=None))
-        elif type(backend).__name__ == "RQBackend":
+        elif isinstance(backend, RQBackend):
             result.update(_rq_state(backend))
         else:
             result.update(waiting=0, oldest=None)
@@ -135,8 +136,6 @@ def state(*, now=None) -> dict:
 
 
 def _rq_state(backend) -> dict:
-    import django_rq
-
     waiting, oldest = 0, None
     for name in sorted(backend.queues):
         queue = django_rq.get_queue(name)

@@ -14,12 +14,15 @@ with the same bound.
 import datetime
 import logging
 
+import django_rq
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+from django_tasks_rq import RQBackend
+from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ def reap(*, now=None, timeout: int | None = None) -> int:
     backend = task_backends["default"]
     if isinstance(backend, DatabaseBackend):
         return _reap_database(backend, now - datetime.timedelta(seconds=timeout), now)
-    if type(backend).__name__ == "RQBackend":
+    if isinstance(backend, RQBackend):
         return _reap_rq(backend)
     return 0
 
@@ -70,9 +73,6 @@ def _reap_database(backend, started_before, now) -> int:
 
 
 def _reap_rq(backend) -> int:
-    import django_rq
-    from rq.registry import FailedJobRegistry, StartedJobRegistry
-
     reaped = 0
     for name in backend.queues:
         queue = django_rq.get_queue(name)

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from .. import freshness, images, websub
-from ..models import Image, Translation
+from ..models import Image, Translation, WebSubDelivery
 from .queue import defer
 from .retry import retrying
 
@@ -84,10 +85,6 @@ def announce_due() -> list[int]:
 @task()
 def prune_finished(days: int = 30) -> int:
     """Forget finished task results and delivered pings older than `days`."""
-    from django_tasks_db.models import DBTaskResult
-
-    from ..models import WebSubDelivery
-
     before = timezone.now() - datetime.timedelta(days=days)
     results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
     pings, _ = (

@@ -325,9 +325,7 @@ def announce_due(*, now=None) -> list[Translation]:
     Idempotent.
     """
     now = now or timezone.now()
-    due = list(
-        Translation.objects.public(now=now).filter(announced_at__isnull=True).select_for_update().order_by("pk")
-    )
+    due = list(Translation.objects.unannounced(now=now).select_for_update().order_by("pk"))
     for translation in due:
         translation.announced_at = now
         translation.save(update_fields=["announced_at"])
