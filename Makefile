@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-browser test-all test-postgres test-redis lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks
+.PHONY: run test test-browser test-all test-postgres test-redis test-varnish lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,15 +31,19 @@ run: $(VENV)/.installed
 
 ## test: every test that needs only Python (SQLite)
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest -m "not postgres and not redis and not browser"
+	$(BIN)/pytest -m "not postgres and not redis and not browser and not varnish"
 
 ## test-postgres: the whole suite (and the postgres-marked tests) on PostgreSQL
 test-postgres: $(VENV)/.installed-dev
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not redis and not browser"
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not redis and not browser and not varnish"
 
 ## test-redis: the redis-marked tests against a real Redis and PostgreSQL (two app servers)
 test-redis: $(VENV)/.installed-dev
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m redis
+
+## test-varnish: a real varnishd in front of gunicorn, purged by tag (PostgreSQL and Redis too)
+test-varnish: $(VENV)/.installed-dev
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m varnish
 
 ## test-browser: Playwright + Debian's Chromium, axe-core and the Nu HTML Checker, on SQLite and PostgreSQL
 ## (needs `apt-get install chromium default-jre-headless` and `npm ci`, which .ci/run does)
@@ -52,7 +56,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 ## test-all: SQLite, PostgreSQL, Redis and the browser (start the services first: see README)
-test-all: test test-postgres test-redis test-browser
+test-all: test test-postgres test-redis test-varnish test-browser
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from . import languages
+from . import cachetags, languages
 from .filters import bind, page_number
 from .models import Translation
 from .paginator import IdPaginator
@@ -34,7 +34,13 @@ def statement_list(request):
     base = Translation.objects.public()
     if language:
         base = base.in_language(language)
-    bound = bind(request, base, language=language or languages.default_language(), take=["page", "language"])
+    bound = bind(
+        request,
+        base,
+        language=language or languages.default_language(),
+        take=["page", "language"],
+        heads_language=language or cachetags.ALL_LANGUAGES,
+    )
     if bound.errors:
         return _error(" ".join(bound.errors))
     ordered = bound.filterset.qs.order_by("-public_updated_at", "-pk")

@@ -14,16 +14,18 @@ class StatementsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from PIL import Image as Pillow
 
-        from . import freshness, models, signals
+        from . import cachetags, models, signals
 
         # Pillow's own bomb guard, at our limit: a warning past it, an error at twice.
         Pillow.MAX_IMAGE_PIXELS = settings.PRESSOFFICE_IMAGE_MAX_PIXELS
-        signals.public_content_changed.connect(freshness.bump, dispatch_uid="content-generation")
+        # Cached responses showing what changed go out of date (statements/cachetags.py).
+        signals.public_content_changed.connect(cachetags.on_public_change, dispatch_uid="cache-tags")
         # Edits of what public pages show beside the statements (names, titles, pictures).
         for model in (models.Person, models.Role, models.Appointment, models.Topic, models.Country, models.Image,
                       models.Statement, models.Participation, models.Translation, models.Rendition):  # fmt: skip
-            for signal in (post_save, post_delete):
-                signal.connect(freshness.bump_after_commit, sender=model, dispatch_uid=f"bump-{model.__name__}")
+            name = model.__name__
+            post_save.connect(cachetags.on_model_saved, sender=model, dispatch_uid=f"tags-saved-{name}")
+            post_delete.connect(cachetags.on_model_deleted, sender=model, dispatch_uid=f"tags-deleted-{name}")
 
 
 class PressOfficeAdminConfig(admin_apps.AdminConfig):

@@ -15,7 +15,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import cachetags, search
 from .models import Participation, Statement, Topic, Translation
 
 SLUG = RegexValidator(r"^[-\w]{1,200}$", _("“%(value)s” is not a valid name in an address."))
@@ -200,6 +200,7 @@ class Bound:
     filterset: StatementFilter
     taken: dict
     errors: list
+    heads: list  # the list's head tags (statements/cachetags.py), noted on the response
 
     @property
     def data(self):
@@ -207,19 +208,25 @@ class Bound:
         return self.filterset.data
 
 
-def bind(request, queryset, *, language: str, fixed: dict | None = None, take=()) -> Bound:
+def bind(request, queryset, *, language: str, fixed: dict | None = None, take=(), heads_language=None) -> Bound:
     """Read the query string into the one FilterSet over `queryset` (public versions).
 
     `fixed` sets parameters from the address (the person of a person page), replacing
     any given in the query string; `take` names the parameters that are not filters,
     removed from the data and returned in `Bound.taken` (the last value of each, or "").
+    The response is tagged with the heads of the list in `heads_language` (`language`
+    by default; "*" for a list across languages).
     """
     data = request.GET.copy()
     for name, values in (fixed or {}).items():
         data.setlist(name, values)
     taken = {name: data.pop(name, [""])[-1] for name in take}
     filterset = StatementFilter(data, queryset, language=language, request=request)
-    return Bound(filterset, taken, [] if filterset.is_valid() else filterset.error_messages())
+    if not filterset.is_valid():
+        return Bound(filterset, taken, filterset.error_messages(), [])
+    heads = cachetags.list_heads(heads_language or language, filterset.form.cleaned_data)
+    cachetags.note(*heads)
+    return Bound(filterset, taken, [], heads)
 
 
 def whole_number(value: str, *, default: int, low: int = 1, high: int | None = None) -> int | None:

@@ -10,7 +10,7 @@ import hashlib
 
 from django.utils.translation import get_language
 
-from . import freshness, search
+from . import cachetags, freshness, search
 from .models import Country, Person, Statement, Topic, Translation
 
 # The filter parameters a list shows as active, in the order it shows them.
@@ -47,7 +47,8 @@ class Row:
 def public_choices(language, skip=()) -> dict:
     """`filter_choices`, kept in the cache for the current content generation."""
     skip = sorted(skip)
-    return freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip))
+    tags = [cachetags.choices(language, name) for name in cachetags.CHOICE_DIMENSIONS if name not in skip]
+    return freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip), tags)
 
 
 def filter_choices(language, skip=frozenset()):

@@ -12,16 +12,17 @@ from .freshness import cached
 
 
 class IdPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, load, count_key=None, **kwargs):
+    def __init__(self, object_list, per_page, *, load, count_key=None, count_tags=(), **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load  # ids → rows with their relations, in any order
-        self.count_key = count_key  # when given, the count is kept per content generation
+        self.count_key = count_key  # when given, the count is kept while `count_tags` stand
+        self.count_tags = count_tags  # the heads of the list (statements/cachetags.py)
 
     @cached_property
     def count(self):
         if self.count_key is None:
             return super().count
-        return cached(f"count:{self.count_key}", lambda: self.object_list.count())
+        return cached(f"count:{self.count_key}", lambda: self.object_list.count(), self.count_tags)
 
     def page(self, number):
         number = self.validate_number(number)

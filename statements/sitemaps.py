@@ -7,6 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from . import cachetags
 from .models import Translation
 
 
@@ -14,6 +15,7 @@ class StatementSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        cachetags.note(cachetags.head(cachetags.ALL_LANGUAGES))
         siblings = Prefetch(
             "statement__translations",
             queryset=Translation.objects.public().only("statement_id", "language", "slug", "occurred_on"),
@@ -59,6 +61,7 @@ class NewsSitemap(Sitemap):
     limit = 1000
 
     def items(self):
+        cachetags.note(cachetags.head(cachetags.ALL_LANGUAGES))
         since = timezone.now() - datetime.timedelta(days=2)
         return (
             Translation.objects.public()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
-from . import previews
+from . import cachetags, previews
 from .filters import bind, page_number
 from .listing import Row, active_filters, canonical_query, load_rows, public_choices, public_versions
 from .models import Appointment, Country, Person, Topic, Translation
@@ -73,7 +73,9 @@ class FilteredListView(TemplateView):
             return bad_request(request, bound.errors)
         self.filterset = bound.filterset
         count_key = f"{get_language()}:{canonical_query(bound.data)}"
-        paginator = IdPaginator(self.filterset.qs, PER_PAGE, load=load_rows, count_key=count_key)
+        paginator = IdPaginator(
+            self.filterset.qs, PER_PAGE, load=load_rows, count_key=count_key, count_tags=bound.heads
+        )
         if paginator.count == 0 and not self.allow_empty:
             raise Http404(_("Nothing has been published here."))
         if page > max(paginator.num_pages, 1):
@@ -112,6 +114,7 @@ class HomeView(TemplateView):
     template_name = "statements/home.html"
 
     def get_context_data(self, **kwargs):
+        cachetags.note(cachetags.head(get_language()))
         versions = public_versions().with_statement().order_by("-occurred_on", "-first_published_at", "-pk")
         featured = list(versions.filter(statement__is_featured=True)[:3])
         latest = list(versions.exclude(pk__in=[v.pk for v in featured]).select_related(None)
@@ -158,6 +161,7 @@ class TranslationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         version = self.object
         statement = version.statement
+        cachetags.note(cachetags.statement(statement.pk))
         alternates = list(
             Translation.objects.public()
             .filter(statement=statement)
@@ -229,6 +233,7 @@ class PersonStatementListView(FilteredListView):
             ),
             slug=self.kwargs["slug"],
         )
+        cachetags.note(cachetags.person(person.pk))
         return super().get_context_data(person=person, **kwargs)
 
 
@@ -248,6 +253,7 @@ class TopicStatementListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         topic = get_object_or_404(Topic.objects.select_related("parent"), slug=self.kwargs["slug"])
+        cachetags.note(cachetags.topic(topic.pk))
         statements = public_versions().values("statement_id")
         children = topic.children.filter(statements__id__in=statements).distinct().order_by("name")
         return super().get_context_data(topic=topic, children=list(children), **kwargs)
@@ -265,6 +271,7 @@ class CountryStatementListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         country = get_object_or_404(Country, code=self.kwargs["code"].upper())
+        cachetags.note(cachetags.country(country.pk))
         return super().get_context_data(country=country, **kwargs)
 
 

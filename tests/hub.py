@@ -56,3 +56,29 @@ def _closed(connection) -> bool:
         return False  # still open, nothing more to read
     except OSError:
         return True
+
+
+class Purger:
+    """A stand-in for Varnish's purge endpoint: records each PURGE's headers (names in
+    lower case), answering 200 ("ok") or 503 ("failing")."""
+
+    def __init__(self):
+        self.purges, self.mode = [], "ok"
+        purger = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PURGE(self):  # noqa: N802 - http.server's name
+                purger.purges.append({name.lower(): value for name, value in self.headers.items()})
+                self.send_response(200 if purger.mode == "ok" else 503)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 @pytest.fixture
 def page_cache(settings):
     settings.PRESSOFFICE_PAGE_CACHE = True
-    settings.PRESSOFFICE_BUMP_AT_ONCE = False  # as in production: after commit
+    settings.PRESSOFFICE_INVALIDATE_AT_ONCE = False  # as in production: after commit
 
 
 @pytest.fixture

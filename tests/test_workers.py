@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -227,7 +228,7 @@ def rq_queue():
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_an_rq_worker_does_a_publications_pings_and_cache_work(staff, hub, media_storage, rq_queue, rf):
-    from statements import freshness
+    from statements import pagecache
 
     assert connection.vendor == "postgresql" and settings.REDIS_URL
     version = ready_version(staff, "Done by RQ")
@@ -236,7 +237,8 @@ def test_an_rq_worker_does_a_publications_pings_and_cache_work(staff, hub, media
         workflow.publish(translation=version, actor=staff["publisher"])
         assert hub.arrived == 0 and rq_queue.keys("rq:job:*")  # queued in Redis, not run here
         wait_for(lambda: feeds_pinged(hub) == 6, message="six pings from the RQ worker", worker=worker)
-        key = "pressoffice:page:" + freshness.state(rf.get("/en/statements/")).etag.strip('"')
+        site = urllib.parse.urlsplit(settings.PRESSOFFICE_SITE_URL)
+        key = pagecache.entry_key(rf.get("/en/statements/", HTTP_HOST=site.netloc), "en")
         from django.core.cache import cache
 
         wait_for(lambda: cache.get(key) is not None, message="the list page warmed by the worker", worker=worker)

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: anonymous GETs of cached public responses are answered here, before the
+    # rest runs (the stored response carries the headers the rest added).
+    "statements.pagecache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "statements.security.BodySizeLimitMiddleware",
     "statements.security.DatabaseUnavailableMiddleware",
@@ -350,14 +353,24 @@ PRESSOFFICE_ADMIN_PATH = os.environ.get("PRESSOFFICE_ADMIN_PATH", "admin/").stri
 PRESSOFFICE_WEBSUB_HUB_URL = os.environ.get("PRESSOFFICE_WEBSUB_HUB_URL", "")
 # The public address of the site, for addresses made outside a request (WebSub topics).
 PRESSOFFICE_SITE_URL = os.environ.get("PRESSOFFICE_SITE_URL", "http://127.0.0.1:8000")
-# Whole anonymous responses kept in the cache (keyed by the content generation).
+# Whole anonymous responses kept in the cache, each tagged with what it shows and out of
+# date only when one of those things changes (statements/cachetags.py, pagecache.py).
 PRESSOFFICE_PAGE_CACHE = env_bool("PRESSOFFICE_PAGE_CACHE", True)
+# After a publication or correction, how long other processes may serve the previous
+# copy of a page while one re-renders it (never after a withdrawal or unpublication).
+PRESSOFFICE_STALE_SECONDS = float(os.environ.get("PRESSOFFICE_STALE_SECONDS", "10"))
+# Each process keeps recently served responses in memory too (checked against the shared
+# cache's tags on every request, so exactly as fresh); its size in MB.
+PRESSOFFICE_MEMORY_CACHE_MB = int(os.environ.get("PRESSOFFICE_MEMORY_CACHE_MB", "64"))
+# HTTP caches in front (Varnish with xkey, deploy/varnish/default.vcl), comma-separated
+# URLs that take `PURGE` with an xkey-purge header; purges run as tasks after commit.
+PRESSOFFICE_PURGE_URLS = [u.strip() for u in os.environ.get("PRESSOFFICE_PURGE_URLS", "").split(",") if u.strip()]
 # The code's version, part of every cached page's key and ETag, so a deploy with changed
 # templates or code never serves markup stored by the old one. Default: a digest of the
 # templates, Python code and translations (the same on every server running the same code).
 PRESSOFFICE_BUILD_ID = os.environ.get("PRESSOFFICE_BUILD_ID", "")
-# Tests only: move the content generation at every save instead of after commit.
-PRESSOFFICE_BUMP_AT_ONCE = False
+# Tests only: invalidate cached responses at every save instead of after commit.
+PRESSOFFICE_INVALIDATE_AT_ONCE = False
 # The benchmark's template-only floor view, off unless the benchmark turns it on.
 PRESSOFFICE_BENCH_FLOOR = env_bool("PRESSOFFICE_BENCH_FLOOR", False)
 PRESSOFFICE_XLIFF_MAX_BYTES = int(os.environ.get("PRESSOFFICE_XLIFF_MAX_BYTES", 2 * 1000 * 1000))

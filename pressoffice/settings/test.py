@@ -26,7 +26,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 PRESSOFFICE_PAGE_CACHE = False
 # For the same reason the cached data (filter choices, publication times) follows every
 # save at once here; tests/test_page_cache.py turns both back to production behaviour.
-PRESSOFFICE_BUMP_AT_ONCE = True
+PRESSOFFICE_INVALIDATE_AT_ONCE = True
 
 # The browser tests' live server shows pictures from the public media folder.
 PRESSOFFICE_SERVE_MEDIA = True

@@ -20,6 +20,15 @@ def scheduled_q(now=None) -> Q:
 
 
 class TranslationQuerySet(models.QuerySet):
+    def _fetch_all(self):
+        """Every version loaded while a public response renders tags that response
+        (statements/cachetags.py): what the page shows is what invalidates it."""
+        super()._fetch_all()
+        if self._iterable_class is models.query.ModelIterable:
+            from ..cachetags import note_versions
+
+            note_versions(self._result_cache)
+
     def public(self, now=None):
         """Versions readers may see: published or withdrawn, and live by `now`.
 

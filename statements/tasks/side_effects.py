@@ -17,7 +17,7 @@ from django.utils.translation import override
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from .. import freshness, images, websub
+from .. import cachetags, images, purging, websub
 from ..models import Image, Translation, WebSubDelivery
 from .queue import defer
 from .retry import retrying
@@ -25,13 +25,31 @@ from .retry import retrying
 logger = logging.getLogger(__name__)
 
 
-def after_public_change(translation, reason: str):
+def after_public_change(translation, reason: str, before=()):
     """Queue what follows a change to what readers see (called by the workflow, inside
-    its transaction). The content generation moves at commit in-process (signals), so
-    readers never wait for a worker; the rest is here."""
+    its transaction). The app's cache is invalidated at commit in-process (signals), so
+    readers never wait for a worker; the rest is here. With HTTP caches in front, their
+    purge goes first and the WebSub pings follow it."""
     defer(update_public_copies, translation.pk)
+    ping = None
     if settings.PRESSOFFICE_WEBSUB_HUB_URL and reason in websub.REASONS:
-        defer(notify_hub, websub.publication_key(translation, reason), translation.pk)
+        ping = [websub.publication_key(translation, reason), translation.pk]
+    if purging.configured() and reason not in cachetags.NOT_YET_PUBLIC:
+        tags = sorted(cachetags.for_change(translation, reason, before))
+        defer(purge_shared_caches, tags, reason in cachetags.HARD_REASONS, then_notify=ping)
+    elif ping:
+        defer(notify_hub, *ping)
+
+
+@task()
+@retrying
+def purge_shared_caches(tags: list[str], hard: bool = False, then_notify: list | None = None) -> int:
+    """Purge `tags` from the HTTP caches in front (PRESSOFFICE_PURGE_URLS), then queue the
+    WebSub pings of the change, so a hub fetches the new copy; returns requests sent."""
+    sent = purging.send(tags, hard=hard)
+    if then_notify:
+        defer(notify_hub, *then_notify)
+    return sent
 
 
 @task()
@@ -48,9 +66,10 @@ def update_public_copies(translation_id: int) -> dict:
     warm the shared page cache with the version's pages so the first readers after a
     publication are not the ones who render it."""
     changed = images.sync_public_files()
-    if changed:
-        freshness.bump()  # pages made before the files were in place name no picture
     translation = Translation.objects.filter(pk=translation_id).select_related("statement").first()
+    if changed and translation is not None:
+        # Pages made before the files were in place name no picture.
+        cachetags.invalidate({cachetags.version(translation.pk), cachetags.statement(translation.statement_id)})
     warmed = warm(pages_of(translation)) if translation is not None else 0
     return {"image_files_changed": changed, "pages_warmed": warmed}
 
@@ -62,7 +81,7 @@ def recrop_image(image_id: int) -> bool:
     if image is None:
         return False  # deleted since: nothing to cut
     images.recrop(image)
-    freshness.bump()
+    cachetags.invalidate(cachetags.versions_showing_image(image.pk) | {cachetags.image(image.pk)})
     return True
 
 

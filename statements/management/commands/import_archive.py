@@ -29,7 +29,7 @@ class Command(BaseCommand):
             manifest = archive.import_(path, progress)
         except archive.ArchiveError as error:
             raise CommandError(str(error)) from None
-        freshness.bump()
+        freshness.purge_everything()
         rows = sum(manifest["tables"].values())
         self.stdout.write(
             self.style.SUCCESS(f"Restored {rows} rows and {sum(manifest['media'].values())} media files from {path}.")

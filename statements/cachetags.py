@@ -1,0 +1,471 @@
+"""What a cached public response shows, and which changes make it out of date.
+
+Every public response is *tagged* while it renders: the versions on it (`v<id>`), the
+statement whose page it is (`s<id>`), the person, topic or country a page is about
+(`p<id>`, `t<id>`, `c<id>`), and the *head* of the list it belongs to (`h:<lang>` for a
+language's whole list, `h:<lang>:topic:<slug>` for one filter dimension, `h:*` across
+languages). A change invalidates only the tags it touches:
+
+- a publication, correction, withdrawal or unpublication of a version: the version, its
+  statement, and the heads of every list whose membership or order it changes (its
+  language and all languages; its people, topics with their parents, countries, kind
+  and year);
+- a minor correction: the version and its statement only (nothing moves in a list);
+- an edit of a person, topic, country or image: that thing and every version showing it.
+
+A tag's value in the shared cache is the time of its last invalidation (a negative
+time when it was never invalidated, so a re-created tag never matches an old copy). A
+cached response keeps the values of its tags as they were when it rendered; it is
+current while they are unchanged, so checking it is one `get_many`. Invalidations that
+hide content also write a *hard* mark: a response made before one is never served stale.
+
+Tags are collected in a context variable while a response renders: the one visibility
+rule's queryset notes every version it loads (`TranslationQuerySet._fetch_all`), views
+and `filters.bind` note the rest.
+"""
+
+import contextlib
+import contextvars
+import datetime
+import logging
+import time
+import urllib.parse
+
+from django.core.cache import cache
+from django.db.models import Min
+
+logger = logging.getLogger(__name__)
+
+SITE = "site"  # every response: purged by an import or a deploy-wide change
+ANY_VERSION = "v*"  # a response showing too many versions to tag one by one (sitemaps)
+ALL_LANGUAGES = "*"
+MAX_VERSION_TAGS = 100
+
+HARD_REASONS = {"withdraw", "unpublish", "went_live", "delete"}  # never served stale after these
+TEXT_ONLY_REASONS = {"correct_minor"}  # the list a version is on does not move
+NOT_YET_PUBLIC = {"schedule", "unschedule"}  # nothing readers see changes now
+
+
+def version(pk) -> str:
+    return f"v{pk}"
+
+
+def statement(pk) -> str:
+    return f"s{pk}"
+
+
+def person(pk) -> str:
+    return f"p{pk}"
+
+
+def topic(pk) -> str:
+    return f"t{pk}"
+
+
+def country(pk) -> str:
+    return f"c{pk}"
+
+
+def image(pk) -> str:
+    return f"i{pk}"
+
+
+CHOICE_DIMENSIONS = ("person", "topic", "country")
+
+
+def choices(language, dimension) -> str:
+    """The people, topics or countries a language's lists offer as filters."""
+    return f"choices:{language}:{dimension}"
+
+
+def head(language, dimension=None, value=None) -> str:
+    """The head of a list: its members and their order. Values are percent-encoded so
+    tags stay ASCII words (they travel in a Surrogate-Key header)."""
+    if dimension is None:
+        return f"h:{language}"
+    return f"h:{language}:{dimension}:{urllib.parse.quote(str(value), safe='')}"
+
+
+LIST_DIMENSIONS = ("person", "topic", "country", "kind", "year")
+
+
+def list_heads(language, data) -> list[str]:
+    """The head tags of a list with the filters `data` (cleaned FilterSet data).
+
+    Filters combine with AND, so any version that joins or leaves the list is in every
+    dimension it names: the first of person, topic, country, kind and year is enough
+    (all its values, which combine with OR). A list filtered otherwise (dates, search)
+    takes the language's whole-list head."""
+    for dimension in LIST_DIMENSIONS:
+        values = data.get(dimension)
+        if values in (None, "", []):
+            continue
+        values = values if isinstance(values, list | tuple) else [values]
+        if dimension == "country":
+            values = [str(v).upper() for v in values]
+        return [head(language, dimension, value) for value in values]
+    return [head(language)]
+
+
+# Collecting while a response renders ------------------------------------------------------
+
+
+class Collected:
+    def __init__(self):
+        self.tags = {SITE}
+        self.versions = set()
+        self.newest = None  # the newest public change among the versions shown
+
+    def add(self, *tags):
+        self.tags.update(tags)
+
+    def add_version(self, obj):
+        self.versions.add(obj.pk)
+        changed = obj.__dict__.get("public_updated_at")  # never a query for a deferred field
+        if isinstance(changed, datetime.datetime) and (self.newest is None or changed > self.newest):
+            self.newest = changed
+
+    def all(self) -> list[str]:
+        if len(self.versions) > MAX_VERSION_TAGS:
+            return sorted(self.tags | {ANY_VERSION})
+        return sorted(self.tags | {version(pk) for pk in self.versions})
+
+
+_collecting: contextvars.ContextVar[Collected | None] = contextvars.ContextVar("cachetags", default=None)
+
+
+@contextlib.contextmanager
+def collecting():
+    collected = Collected()
+    token = _collecting.set(collected)
+    try:
+        yield collected
+    finally:
+        _collecting.reset(token)
+
+
+def note(*tags):
+    """Tag the response being rendered (nothing happens outside one)."""
+    collected = _collecting.get()
+    if collected is not None:
+        collected.add(*tags)
+
+
+def note_versions(objects):
+    collected = _collecting.get()
+    if collected is not None:
+        for obj in objects:
+            collected.add_version(obj)
+
+
+# Tag values in the shared cache ---------------------------------------------------------------
+
+
+def key(tag) -> str:
+    return f"pressoffice:tag:{tag}"
+
+
+def hard_key(tag) -> str:
+    return f"pressoffice:hard:{tag}"
+
+
+def values(tags, found=None) -> dict:
+    """The current value of each tag; a tag that has none gets a new one (negative: not
+    an invalidation). `found` is what a `get_many` already read."""
+    if found is None:
+        found = cache.get_many([key(tag) for tag in tags])
+    result = {}
+    for tag in tags:
+        value = found.get(key(tag))
+        if value is None:
+            cache.add(key(tag), -time.time_ns(), None)
+            value = cache.get(key(tag))
+        result[tag] = value
+    return result
+
+
+def invalidate(tags, *, hard=False, purge=True):
+    """Make every response tagged with any of `tags` out of date. Hard: also never
+    served stale (the hard mark is written in the same call as the new value). `purge`:
+    also queue the purge of HTTP caches in front (the workflow queues its own, in its
+    transaction, so that WebSub pings can follow it)."""
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    now = time.time_ns()
+    marks = {key(tag): now for tag in tags}
+    if hard:
+        marks.update({hard_key(tag): now for tag in tags})
+    try:
+        cache.set_many(marks, None)
+    except Exception:
+        from .freshness import cache_down
+
+        cache_down("Cache unreachable; %s tags not invalidated", len(tags))
+    if purge:
+        from . import purging
+
+        purging.after_invalidation(tags, hard=hard)
+
+
+# What a change touches --------------------------------------------------------------------------
+
+
+def heads_of_statement(statement_obj, languages) -> set[str]:
+    """The list heads a statement's versions in `languages` belong to."""
+    from .models import Topic
+
+    dims = {("kind", statement_obj.kind)}
+    if statement_obj.occurred_on:
+        dims.add(("year", statement_obj.occurred_on.year))
+    dims |= {("person", slug) for slug in statement_obj.participations.values_list("person__slug", flat=True)}
+    dims |= {("country", code) for code in statement_obj.countries.values_list("code", flat=True)}
+    parents = dict(Topic.objects.values_list("id", "parent_id"))
+    slugs = dict(Topic.objects.values_list("id", "slug"))
+    for topic_id in statement_obj.topics.values_list("id", flat=True):
+        seen = set()
+        while topic_id is not None and topic_id not in seen:
+            seen.add(topic_id)
+            dims.add(("topic", slugs[topic_id]))
+            topic_id = parents.get(topic_id)
+    tags = set()
+    for language in [*languages, ALL_LANGUAGES]:
+        tags.add(head(language))
+        tags |= {head(language, dimension, value) for dimension, value in dims}
+    return tags
+
+
+def for_change(translation, reason, before=()) -> set[str]:
+    """The tags a workflow change of `translation` touches (`before`: the heads it had
+    before a change of its statement's metadata)."""
+    tags = {version(translation.pk), statement(translation.statement_id), ANY_VERSION}
+    if reason in TEXT_ONLY_REASONS:
+        return tags
+    tags |= set(before)
+    tags |= heads_of_statement(translation.statement, [translation.language])
+    return tags
+
+
+MAX_TARGETED = 2000  # an edit shown by more versions than this invalidates everything
+
+
+def versions_showing(condition) -> set[str]:
+    """Tags of the versions (and their statements) matching `condition` (a Q)."""
+    from .models import Translation
+
+    rows = list(Translation.objects.filter(condition).values_list("pk", "statement_id")[: MAX_TARGETED + 1])
+    if len(rows) > MAX_TARGETED:
+        return {SITE}
+    tags = {ANY_VERSION}
+    for pk, statement_id in rows:
+        tags |= {version(pk), statement(statement_id)}
+    return tags
+
+
+def versions_showing_image(pk) -> set[str]:
+    from django.db.models import Q
+
+    return versions_showing(
+        Q(statement__featured_image_id=pk) | Q(statement__participations__person__portrait_id=pk)
+    ) | {person(p) for p in _people_portrayed(pk)}
+
+
+def _people_portrayed(image_pk):
+    from .models import Person
+
+    return Person.objects.filter(portrait_id=image_pk).values_list("pk", flat=True)
+
+
+def _every_language(tag_for, *args):
+    from . import languages
+
+    return {tag_for(code, *args) for code in languages.enabled_codes()}
+
+
+def for_model_change(instance) -> set[str]:
+    """What an edit of one of the things public pages show beside the text touches."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from . import models
+
+    if isinstance(instance, models.Person):
+        return (
+            {person(instance.pk)}
+            | versions_showing(Q(statement__participations__person=instance.pk))
+            | (_every_language(choices, "person"))
+        )
+    if isinstance(instance, models.Appointment):
+        return {person(instance.person_id)} | versions_showing(Q(statement__participations__person=instance.person_id))
+    if isinstance(instance, models.Role):
+        people = set(instance.appointments.values_list("person_id", flat=True))
+        return {person(pk) for pk in people} | versions_showing(Q(statement__participations__person__in=people))
+    if isinstance(instance, models.Country):
+        return (
+            {country(instance.pk)}
+            | versions_showing(Q(statement__countries=instance.pk))
+            | (_every_language(choices, "country"))
+        )
+    if isinstance(instance, models.Image):
+        return {image(instance.pk)} | versions_showing_image(instance.pk)
+    if isinstance(instance, models.Rendition):
+        return {image(instance.image_id)} | versions_showing_image(instance.image_id)
+    if isinstance(instance, models.Statement | models.Participation):
+        statement_id = instance.pk if isinstance(instance, models.Statement) else instance.statement_id
+        tags = {statement(statement_id)} | versions_showing(Q(statement_id=statement_id))
+        if settings.PRESSOFFICE_INVALIDATE_AT_ONCE:  # tests: no commit, so no workflow signal
+            tags |= {tag for dimension in CHOICE_DIMENSIONS for tag in _every_language(choices, dimension)}
+        return tags
+    if isinstance(instance, models.Translation):
+        tags = {version(instance.pk), statement(instance.statement_id), ANY_VERSION}
+        if settings.PRESSOFFICE_INVALIDATE_AT_ONCE:  # tests: no commit, so no workflow signal
+            tags |= {tag for dimension in CHOICE_DIMENSIONS for tag in _every_language(choices, dimension)}
+        return tags
+    # A topic: its place in the tree decides which topic lists hold which statements.
+    return {SITE}
+
+
+def on_model_saved(sender, instance, **kwargs):
+    """post_save of what public pages show: invalidate at commit (at once in tests)."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from .models import Translation
+
+    if kwargs.get("raw"):
+        return  # loaddata
+    tags = for_model_change(instance)
+    # A version's public changes go through the workflow, which purges the HTTP caches in
+    # front itself; its other saves (drafts) show nowhere, so they purge nothing.
+    purge = not isinstance(instance, Translation)
+    if settings.PRESSOFFICE_INVALIDATE_AT_ONCE:
+        invalidate(tags, purge=purge)
+    else:
+        transaction.on_commit(lambda: invalidate(tags, purge=purge), robust=True)
+
+
+def on_model_deleted(sender, instance, **kwargs):
+    """A deletion can hide anything: everything, hard, at commit."""
+    from django.conf import settings
+    from django.db import transaction
+
+    if settings.PRESSOFFICE_INVALIDATE_AT_ONCE:
+        invalidate({SITE}, hard=True)
+    else:
+        transaction.on_commit(lambda: invalidate({SITE}, hard=True), robust=True)
+
+
+def on_public_change(sender=None, *, translation, reason, before=(), **kwargs):
+    """The workflow's `public_content_changed` (sent after commit)."""
+    if reason in NOT_YET_PUBLIC:
+        refresh_schedule()
+        return
+    invalidate(for_change(translation, reason, before), hard=reason in HARD_REASONS, purge=False)
+    if reason not in TEXT_ONLY_REASONS:
+        refresh_choices(translation.language)
+    if reason == "publish":
+        refresh_schedule()
+
+
+# Scheduled versions -----------------------------------------------------------------------------
+
+SCHEDULE_KEY = "pressoffice:schedule"  # (next go-live in ns or 0, checked through ns)
+SCHEDULE_LOCK = "pressoffice:schedule-lock"
+
+
+def _ns(value: datetime.datetime) -> int:
+    return int(value.timestamp() * 1e9)
+
+
+def _next_go_live(now):
+    from .models import Translation
+
+    found = Translation.objects.released().filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"]
+    return _ns(found) if found else 0
+
+
+def refresh_schedule():
+    """After something was scheduled or unscheduled: when the next version goes live."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    try:
+        current = cache.get(SCHEDULE_KEY)
+        through = current[1] if current else _ns(now)
+        cache.set(SCHEDULE_KEY, (_next_go_live(now), through), None)
+    except Exception:
+        from .freshness import cache_down
+
+        cache_down("Cache unreachable; schedule not refreshed")
+
+
+def schedule_due(value, now) -> bool:
+    """Whether a version went live since cached responses were last checked."""
+    if value is None:
+        return True
+    next_at, _through = value
+    return bool(next_at) and _ns(now) >= next_at
+
+
+def catch_up(now, value) -> bool:
+    """Invalidate what versions that went live since the last check change (hard: a
+    scheduled version appears at its second). One process does it; returns False when
+    another is doing it (the caller then renders without the cache)."""
+    from .models import Translation
+
+    if not cache.add(SCHEDULE_LOCK, 1, 10):
+        return False
+    try:
+        if value is None:
+            # Nothing known (a cold cache, or the schedule's key lost): whatever went
+            # live meanwhile, no copy from before may stand.
+            invalidate({SITE}, hard=True)
+            cache.set(SCHEDULE_KEY, (_next_go_live(now), _ns(now)), None)
+            return True
+        since = datetime.datetime.fromtimestamp(value[1] / 1e9, tz=datetime.UTC)
+        went_live = (
+            Translation.objects.released()
+            .filter(published_at__gt=since, published_at__lte=now)
+            .select_related("statement")
+        )
+        tags = set()
+        for translation in went_live:
+            tags |= for_change(translation, "went_live")
+        if tags:
+            invalidate(tags, hard=True)
+        cache.set(SCHEDULE_KEY, (_next_go_live(now), _ns(now)), None)
+        return True
+    finally:
+        cache.delete(SCHEDULE_LOCK)
+
+
+def changed_since(snapshot: dict, started_ns: int) -> bool:
+    """Whether any tag was invalidated after a render began (its copy may predate the
+    change: not to be stored). App servers' clocks must agree (NTP)."""
+    return any(value > 0 and value >= started_ns for value in snapshot.values())
+
+
+def refresh_choices(language):
+    """After a change of membership: if the people, topics and countries the lists of
+    `language` offer changed, every page offering them is out of date (else none is)."""
+    import hashlib
+
+    from .listing import filter_choices
+
+    offered = filter_choices(language)
+    digests = {
+        f"pressoffice:choices-digest:{language}:{dimension}": hashlib.sha256(
+            repr(offered[dimension]).encode()
+        ).hexdigest()
+        for dimension in CHOICE_DIMENSIONS
+    }
+    try:
+        known = cache.get_many(list(digests))
+        changed = {key: digest for key, digest in digests.items() if known.get(key) != digest}
+        if changed:
+            invalidate({choices(language, key.rsplit(":", 1)[1]) for key in changed})
+            cache.set_many(changed, None)
+    except Exception:
+        from .freshness import cache_down
+
+        cache_down("Cache unreachable; filter choices not checked")

@@ -1,0 +1,385 @@
+"""The first middleware: anonymous GETs of public pages, feeds, sitemaps and the API
+answered from the cache before sessions, auth, CSRF, messages, OTP and axes run.
+
+A stored response (an `Entry`) carries its own headers (CSP included), its body (and a
+gzip copy), and the tags it was rendered with and their values then. It is current
+while those values are unchanged: checking costs one `get_many` to the shared cache,
+which also reads when the next scheduled version goes live. A per-process memory tier
+keeps recently used entries so that, most of the time, that one round trip is all.
+
+When an entry is out of date, one process re-renders it (a short lock in the shared
+cache) while the others serve the previous copy, for at most PRESSOFFICE_STALE_SECONDS,
+unless a change since it was stored hid content (withdrawal, unpublication, a scheduled
+version going live, a deletion): then nobody gets the old copy, they wait for the new
+one. Two readers missing the same page at once cause one render.
+
+Validators follow the tags: the ETag is a digest of the build, the address and the tag
+values; Last-Modified is the newest change among what the response shows. A 304 is
+decided here, before anything renders.
+"""
+
+import dataclasses
+import gzip
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from . import cachetags, freshness
+from .freshness import build_id, cache_down
+
+STORED_STATUSES = (200, 301, 404, 410)
+COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/atom+xml", "application/json",
+                "application/feed+json", "application/ld+json")  # fmt: skip
+WAIT_STEP = 0.02  # seconds between looks while another process renders
+
+
+@dataclasses.dataclass
+class Entry:
+    status: int
+    headers: list
+    body: bytes | None  # None: validators only (PRESSOFFICE_PAGE_CACHE off)
+    gzipped: bytes | None
+    snapshot: dict  # tag -> value when rendered
+    etag: str  # without quotes
+    last_modified: int | None
+    stored_at: float
+
+    @property
+    def size(self) -> int:
+        return len(self.body or b"") + len(self.gzipped or b"") + 64 * len(self.snapshot)
+
+
+class MemoryTier:
+    """Recently used entries of this process, bounded in bytes (least recently used go)."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        limit = settings.PRESSOFFICE_MEMORY_CACHE_MB * 1024 * 1024
+        if entry.size > limit // 8:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            self.entries[key] = entry
+            self.bytes += entry.size
+            while self.bytes > limit and self.entries:
+                _key, dropped = self.entries.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def drop(self, key):
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.bytes = 0
+
+
+memory = MemoryTier()
+
+
+def _skipped_prefixes():
+    return tuple(
+        prefix
+        for prefix in ("/" + settings.PRESSOFFICE_ADMIN_PATH, settings.STATIC_URL, settings.MEDIA_URL)
+        if prefix and prefix.startswith("/")
+    )
+
+
+def entry_key(request, language) -> str | None:
+    try:
+        host = request.get_host()
+    except Exception:  # DisallowedHost: the stack answers it
+        return None
+    text = f"{build_id()}|{request.scheme}|{host}|{language}|{request.get_full_path()}"
+    return "pressoffice:page:" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _lock_key(key):
+    return key + ":render"
+
+
+def _accepts_gzip(request) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skipped = _skipped_prefixes()
+
+    def __call__(self, request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or request.path.startswith(self.skipped)
+        ):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request, check_path=True)
+        key = entry_key(request, language)
+        if key is None:
+            return self.get_response(request)
+        try:
+            return self.serve(request, key, language)
+        except CacheDown:
+            return self.render(request, key, store=False)
+
+    # Looking up ---------------------------------------------------------------------------------
+
+    def lookup(self, key):
+        """(entry, current tag values, schedule) in one round trip when the entry is in
+        this process's memory, two when it must come from the shared cache."""
+        entry = memory.get(key)
+        if entry is not None and time.time() - entry.stored_at > freshness.PAGE_CACHE_SECONDS:
+            memory.drop(key)
+            entry = None
+        try:
+            if entry is None:
+                found = cache.get_many([key, cachetags.SCHEDULE_KEY])
+                entry = found.get(key)
+                if entry is None:
+                    return None, {}, found.get(cachetags.SCHEDULE_KEY)
+                memory.put(key, entry)
+                found.update(cache.get_many([cachetags.key(tag) for tag in entry.snapshot]))
+            else:
+                found = cache.get_many([cachetags.SCHEDULE_KEY, *(cachetags.key(tag) for tag in entry.snapshot)])
+        except Exception as error:
+            cache_down("Page cache unreachable; rendering")
+            raise CacheDown from error
+        current = {tag: found.get(cachetags.key(tag)) for tag in entry.snapshot}
+        return entry, current, found.get(cachetags.SCHEDULE_KEY)
+
+    def serve(self, request, key, language):
+        try:
+            action, entry, schedule = self.decide(request, key, language)
+        except CacheDown:
+            raise
+        except Exception as error:  # the cache failed mid-way: render, store nothing
+            cache_down("Page cache unreachable; rendering")
+            raise CacheDown from error
+        if action == "respond":
+            return self.respond(request, entry, schedule)
+        if action == "stale":
+            return self.respond(request, entry, schedule, stale=True)
+        if action == "pass":
+            return self.get_response(request)
+        if action == "bypass":
+            return self.render(request, key, store=False)
+        if action == "render-locked":
+            try:
+                return self.render(request, key, schedule=schedule)
+            finally:
+                try:
+                    cache.delete(_lock_key(key))
+                except Exception:
+                    cache_down("Page cache unreachable; render lock left to expire")
+        return self.render(request, key, schedule=schedule)
+
+    def decide(self, request, key, language):
+        """What to do, from the cache alone: (action, entry, schedule)."""
+        entry, current, schedule = self.lookup(key)
+        now = timezone.now()
+        if cachetags.schedule_due(schedule, now):
+            if not cachetags.catch_up(now, schedule):
+                return "bypass", None, schedule  # another process is catching up
+            entry, current, schedule = self.lookup(key)
+        if entry is not None and current == entry.snapshot:
+            if entry.body is not None or self.not_modified(request, entry):
+                return "respond", entry, schedule
+        if not settings.PRESSOFFICE_PAGE_CACHE:
+            return "render", None, schedule  # validators kept, bodies not
+        if entry is None and not self.cacheable(request, language):
+            return "pass", None, schedule
+        lock = _lock_key(key)
+        if cache.add(lock, 1, settings.PRESSOFFICE_STALE_SECONDS):
+            return "render-locked", None, schedule
+        if entry is not None and self.may_serve_stale(entry, current):
+            return "stale", entry, schedule
+        fresh = self.wait_for(key, lock)
+        if fresh is not None:
+            return "respond", fresh, schedule
+        return "render", None, schedule
+
+    def cacheable(self, request, language) -> bool:
+        """Whether the address is a public view that is cached (so worth a lock)."""
+        with translation.override(language):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return False
+        return getattr(match.func, "public_cache", False)
+
+    def may_serve_stale(self, entry, current) -> bool:
+        """Stale only after changes that hid nothing: no hard mark since it was stored."""
+        changed = [tag for tag, value in current.items() if value != entry.snapshot[tag]]
+        if any(current[tag] is None for tag in changed):
+            return False  # the tag's value was lost: nothing is known about it
+        marks = cache.get_many([cachetags.hard_key(tag) for tag in changed])
+        return all(marks.get(cachetags.hard_key(tag), 0) <= abs(entry.snapshot[tag]) for tag in changed)
+
+    def wait_for(self, key, lock):
+        """Another process is rendering this page: wait for its copy (a current one),
+        as long as its lock lasts."""
+        deadline = time.monotonic() + settings.PRESSOFFICE_STALE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            memory.drop(key)
+            entry, current, _schedule = self.lookup(key)
+            if entry is not None and current == entry.snapshot:
+                return entry
+            if cache.get(lock) is None:
+                return None  # it finished without storing a copy: render here
+        return None
+
+    # Rendering and storing ----------------------------------------------------------------------
+
+    def render(self, request, key, *, schedule=None, store=True):
+        started = time.time_ns()
+        response = self.get_response(request)
+        collected = getattr(response, "cache_tags", None)
+        if collected is None or response.status_code not in STORED_STATUSES or response.streaming:
+            return response
+        try:
+            snapshot = cachetags.values(collected.all())
+            if schedule is None:
+                schedule = cache.get(cachetags.SCHEDULE_KEY)
+        except Exception:
+            cache_down("Cache unreachable; response not stored")
+            return response
+        if cachetags.changed_since(snapshot, started):
+            # Changed while rendering: this copy may predate the change, so it gets no
+            # validators and is not stored.
+            patch_cache_control(response, no_cache=True)
+            return response
+        entry = self.make_entry(response, snapshot, collected, key)
+        if store:
+            stored = entry
+            if not settings.PRESSOFFICE_PAGE_CACHE:
+                stored = dataclasses.replace(entry, body=None, gzipped=None)
+            try:
+                cache.set(key, stored, freshness.PAGE_CACHE_SECONDS)
+            except Exception:
+                cache_down("Page cache unreachable; response not stored")
+            memory.put(key, stored)
+        return self.respond(request, entry, schedule)
+
+    def make_entry(self, response, snapshot, collected, key) -> Entry:
+        positive = [value for value in snapshot.values() if value > 0]
+        times = [value / 1e9 for value in positive]
+        if collected.newest is not None:
+            times.append(collected.newest.timestamp())
+        last_modified = int(max(times)) if times else None
+        digest = hashlib.sha256(f"{key}|{sorted(snapshot.items())}".encode()).hexdigest()[:32]
+        body = response.content
+        content_type = response.get("Content-Type", "")
+        gzipped = None
+        if len(body) > 200 and content_type.startswith(COMPRESSIBLE) and not response.has_header("Content-Encoding"):
+            gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+        response["Surrogate-Key"] = " ".join(sorted(snapshot))
+        patch_vary_headers(response, ["Accept-Encoding"])
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in ("set-cookie", "content-length", "etag", "last-modified", "cache-control")
+        ]
+        return Entry(
+            status=response.status_code,
+            headers=headers,
+            body=body,
+            gzipped=gzipped,
+            snapshot=snapshot,
+            etag=digest,
+            last_modified=last_modified,
+            stored_at=time.time(),
+        )
+
+    # Answering ----------------------------------------------------------------------------------
+
+    def respond(self, request, entry, schedule, *, stale=False):
+        gz = entry.gzipped is not None and _accepts_gzip(request)
+        etag = f'"{entry.etag}-gz"' if gz else f'"{entry.etag}"'
+        if entry.status == 200 and self.not_modified(request, entry):
+            response = HttpResponseNotModified()
+            self.validators(response, entry, etag, schedule)
+            for name, value in entry.headers:
+                if name.lower() in ("vary", "content-location", "surrogate-key"):
+                    response[name] = value
+            return response
+        body = entry.gzipped if gz else entry.body
+        response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        if gz:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+        if entry.status == 200:
+            self.validators(response, entry, etag, schedule)
+        else:
+            self.cache_control(response, schedule)
+        if stale:
+            response["X-Stale"] = "1"
+        return response
+
+    def not_modified(self, request, entry) -> bool:
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match:
+            if if_none_match.strip() == "*":
+                return True
+            given = {tag.removeprefix("W/").strip('"').removesuffix("-gz") for tag in parse_etags(if_none_match)}
+            return entry.etag in given
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        return since is not None and entry.last_modified is not None and entry.last_modified <= since
+
+    def validators(self, response, entry, etag, schedule):
+        response["ETag"] = etag
+        if entry.last_modified is not None:
+            response["Last-Modified"] = http_date(entry.last_modified)
+        self.cache_control(response, schedule)
+
+    def cache_control(self, response, schedule):
+        """Public with max-age, s-maxage and stale-while-revalidate; never past the
+        second the next scheduled version goes live."""
+        max_age, shared = freshness.MAX_AGE, freshness.MAX_AGE
+        if settings.PRESSOFFICE_PURGE_URLS:
+            shared = freshness.PAGE_CACHE_SECONDS  # the caches in front are purged by tag
+        if schedule and schedule[0]:
+            left = int((schedule[0] / 1e9) - timezone.now().timestamp())
+            max_age, shared = max(0, min(max_age, left)), max(0, min(shared, left))
+        if max_age:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=max_age,
+                s_maxage=shared,
+                stale_while_revalidate=freshness.STALE_WHILE_REVALIDATE,
+            )
+        else:
+            patch_cache_control(response, no_cache=True)
+
+
+class CacheDown(Exception):
+    """The shared cache did not answer: render, store nothing."""
