@@ -114,6 +114,7 @@ class Collected:
     def __init__(self):
         self.tags = {SITE}
         self.versions = set()
+        self.known = {}  # tag values read while rendering
         self.newest = None  # the newest public change among the versions shown
 
     def add(self, *tags):
@@ -158,6 +159,15 @@ def note_versions(objects):
             collected.add_version(obj)
 
 
+def note_version_ids(ids, newest=None):
+    """Tag the response with versions it shows from stored fragments (no model loaded)."""
+    collected = _collecting.get()
+    if collected is not None:
+        collected.versions.update(ids)
+        if newest is not None and (collected.newest is None or newest > collected.newest):
+            collected.newest = newest
+
+
 # Tag values in the shared cache ---------------------------------------------------------------
 
 
@@ -169,19 +179,26 @@ def hard_key(tag) -> str:
     return f"pressoffice:hard:{tag}"
 
 
-def values(tags, found=None) -> dict:
+def values(tags, known=None) -> dict:
     """The current value of each tag; a tag that has none gets a new one (negative: not
-    an invalidation). `found` is what a `get_many` already read."""
-    if found is None:
-        found = cache.get_many([key(tag) for tag in tags])
-    result = {}
-    for tag in tags:
+    an invalidation). `known`: values already read while this response renders (reading
+    a tag earlier than needed is safe: a change after it makes the copy out of date)."""
+    known = {} if known is None else known
+    wanted = [tag for tag in tags if tag not in known]
+    found = cache.get_many([key(tag) for tag in wanted]) if wanted else {}
+    for tag in wanted:
         value = found.get(key(tag))
         if value is None:
             cache.add(key(tag), -time.time_ns(), None)
             value = cache.get(key(tag))
-        result[tag] = value
-    return result
+        known[tag] = value
+    return {tag: known[tag] for tag in tags}
+
+
+def known_values():
+    """The tag values read so far while the current response renders (None outside one)."""
+    collected = _collecting.get()
+    return None if collected is None else collected.known
 
 
 def invalidate(tags, *, hard=False, purge=True):

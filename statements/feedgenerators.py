@@ -5,10 +5,40 @@ and in Atom the `updated` and `author` of every entry. `statements/feeds.py` say
 what goes in them.
 """
 
+import io
 import json
 
 from django.conf import settings
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+from django.utils.xmlutils import SimplerXMLGenerator
+
+
+class StoredEntries:
+    """A feed written from entries rendered one at a time (`entry(item)`) and stored: when
+    `fragments` is set, they are the items, in order; `latest` the newest change."""
+
+    fragments = None
+    latest = None
+
+    def latest_post_date(self):
+        return self.latest or super().latest_post_date()
+
+
+class XmlEntries(StoredEntries):
+    def entry(self, item) -> str:
+        out = io.StringIO()
+        items, self.items = self.items, [item]
+        try:
+            super().write_items(SimplerXMLGenerator(out, "utf-8"))
+        finally:
+            self.items = items
+        return out.getvalue()
+
+    def write_items(self, handler):
+        if self.fragments is None:
+            return super().write_items(handler)
+        handler.ignorableWhitespace("".join(self.fragments))  # written as they are
+
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 
@@ -17,7 +47,7 @@ def hub_url() -> str:
     return settings.PRESSOFFICE_WEBSUB_HUB_URL
 
 
-class RssFeed(Rss201rev2Feed):
+class RssFeed(XmlEntries, Rss201rev2Feed):
     content_type = "application/rss+xml; charset=utf-8"
 
     def rss_attributes(self):
@@ -42,7 +72,7 @@ class RssFeed(Rss201rev2Feed):
         _media(handler, item)
 
 
-class AtomFeed(Atom1Feed):
+class AtomFeed(XmlEntries, Atom1Feed):
     content_type = "application/atom+xml; charset=utf-8"
 
     def root_attributes(self):
@@ -84,10 +114,14 @@ def _media(handler, item):
     handler.endElement("media:content")
 
 
-class JsonFeed(SyndicationFeed):
+class JsonFeed(StoredEntries, SyndicationFeed):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
 
     content_type = "application/feed+json; charset=utf-8"
+    ITEMS = "\x1eitems\x1e"
+
+    def entry(self, item) -> str:
+        return json.dumps(self._item(item), ensure_ascii=False, indent=1)
 
     def write(self, outfile, encoding):
         feed = {
@@ -98,11 +132,15 @@ class JsonFeed(SyndicationFeed):
             "description": self.feed["description"],
             "language": self.feed["language"],
             "authors": [{"name": self.feed["author_name"]}],
-            "items": [self._item(item) for item in self.items],
+            "items": self.ITEMS if self.fragments is not None else [self._item(item) for item in self.items],
         }
         if hub_url():
             feed["hubs"] = [{"type": "WebSub", "url": hub_url()}]
-        outfile.write(json.dumps(feed, ensure_ascii=False, indent=1))
+        document = json.dumps(feed, ensure_ascii=False, indent=1)
+        if self.fragments is not None:
+            marker = json.dumps(self.ITEMS)
+            document = document.replace(marker, "[" + ",\n".join(self.fragments) + "]", 1)
+        outfile.write(document)
 
     def _item(self, item):
         entry = {

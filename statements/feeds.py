@@ -17,10 +17,11 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import cachetags, rendered
 from .feedgenerators import AtomFeed, JsonFeed, RssFeed, hub_url
 from .filters import bind, whole_number
 from .listing import public_choices, public_versions
-from .models import Statement
+from .models import Statement, Translation
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
@@ -54,8 +55,33 @@ class StatementFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         return self.filterset
 
+    # Entries are rendered once per version and stored (statements/rendered.py): the feed is
+    # its document with no items, one indexed query for the ids, and the stored entries.
+
+    format_name = "rss"
+
+    def get_feed(self, obj, request):
+        self._versions = []
+        feedgen = super().get_feed(obj, request)
+        newest = self.filterset.qs.order_by("-public_updated_at", "-pk").values_list("pk", "public_updated_at")
+        rows = list(newest[: self.limit])
+        ids = [pk for pk, _updated in rows]
+        cachetags.note_version_ids(ids, max((updated for _pk, updated in rows), default=None))
+        origin = f"{request.scheme}://{request.get_host()}"
+        feedgen.fragments = rendered.fragments(self.format_name, ids, self._render_entries, origin)
+        feedgen.latest = rows[0][1] if rows else None
+        return feedgen
+
+    def _render_entries(self, ids) -> dict:
+        self._versions = list(Translation.objects.filter(pk__in=ids).for_syndication())
+        try:
+            feedgen = super().get_feed(self.filterset, self.request)
+        finally:
+            versions, self._versions = self._versions, []
+        return {version.pk: feedgen.entry(item) for version, item in zip(versions, feedgen.items, strict=True)}
+
     def items(self, filterset):
-        return filterset.qs.order_by("-public_updated_at", "-pk").for_syndication()[: self.limit]
+        return self._versions
 
     # The feed
 
@@ -222,10 +248,12 @@ def _bad_request(message):
 
 class StatementAtomFeed(StatementFeed):
     feed_type = AtomFeed
+    format_name = "atom"
 
 
 class StatementJsonFeed(StatementFeed):
     feed_type = JsonFeed
+    format_name = "json"
 
 
 FORMATS = {"rss": StatementFeed, "atom": StatementAtomFeed, "json": StatementJsonFeed}

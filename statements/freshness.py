@@ -76,13 +76,16 @@ def cached(name: str, compute, tags, timeout: int = PAGE_CACHE_SECONDS):
     except Exception:
         cache_down("Cache unreachable; %s computed", name)
         return compute()
+    known = cachetags.known_values()
+    if known is not None:
+        known.update({tag: found[cachetags.key(tag)] for tag in tags if cachetags.key(tag) in found})
     stored = found.get(key)
     if stored is not None and all(found.get(cachetags.key(tag)) == value for tag, value in stored[0].items()):
         return stored[1]
     started = time.time_ns()
     value = compute()
     try:
-        snapshot = cachetags.values(tags)
+        snapshot = cachetags.values(tags, known)
         if not cachetags.changed_since(snapshot, started):
             cache.set(key, (snapshot, value), timeout)
     except Exception:

@@ -37,6 +37,8 @@ def load_rows(ids):
 class Row:
     """A list row: the version, with search highlights when there is a query."""
 
+    html = None  # the stored rendering (statements/rendered.py), when there is no query
+
     def __init__(self, version, q=""):
         self.version = version
         self.title = search.highlight(version.title, q) if q else version.title

@@ -264,7 +264,7 @@ class PublicCacheMiddleware:
         if collected is None or response.status_code not in STORED_STATUSES or response.streaming:
             return response
         try:
-            snapshot = cachetags.values(collected.all())
+            snapshot = cachetags.values(collected.all(), collected.known)
             if schedule is None:
                 schedule = cache.get(cachetags.SCHEDULE_KEY)
         except Exception:
@@ -275,7 +275,8 @@ class PublicCacheMiddleware:
             # validators and is not stored.
             patch_cache_control(response, no_cache=True)
             return response
-        entry = self.make_entry(response, snapshot, collected, key)
+        compress = (store and settings.PRESSOFFICE_PAGE_CACHE) or _accepts_gzip(request)
+        entry = self.make_entry(response, snapshot, collected, key, compress=compress)
         if store:
             stored = entry
             if not settings.PRESSOFFICE_PAGE_CACHE:
@@ -287,7 +288,7 @@ class PublicCacheMiddleware:
             memory.put(key, stored)
         return self.respond(request, entry, schedule)
 
-    def make_entry(self, response, snapshot, collected, key) -> Entry:
+    def make_entry(self, response, snapshot, collected, key, *, compress=True) -> Entry:
         positive = [value for value in snapshot.values() if value > 0]
         times = [value / 1e9 for value in positive]
         if collected.newest is not None:
@@ -297,7 +298,12 @@ class PublicCacheMiddleware:
         body = response.content
         content_type = response.get("Content-Type", "")
         gzipped = None
-        if len(body) > 200 and content_type.startswith(COMPRESSIBLE) and not response.has_header("Content-Encoding"):
+        if (
+            compress
+            and len(body) > 200
+            and content_type.startswith(COMPRESSIBLE)
+            and not response.has_header("Content-Encoding")
+        ):
             gzipped = gzip.compress(body, compresslevel=6, mtime=0)
         response["Surrogate-Key"] = " ".join(sorted(snapshot))
         patch_vary_headers(response, ["Accept-Encoding"])

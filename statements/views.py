@@ -8,14 +8,16 @@ from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
-from . import cachetags, previews
+from . import cachetags, previews, rendered
 from .filters import bind, page_number
 from .listing import Row, active_filters, canonical_query, load_rows, public_choices, public_versions
 from .models import Appointment, Country, Person, Topic, Translation
@@ -86,6 +88,11 @@ class FilteredListView(TemplateView):
     def get_context_data(self, **kwargs):
         q = self.filterset.form.cleaned_data.get("q") or ""
         rows = [Row(version, q) for version in self.page.object_list]
+        if not q:  # rows without search highlights are rendered once and stored
+            by_id = {row.version.pk: row for row in rows}
+            html = rendered.fragments("row", list(by_id), lambda ids: _render_rows([by_id[pk] for pk in ids]), None)
+            for row, fragment in zip(rows, html, strict=True):
+                row.html = mark_safe(fragment)  # noqa: S308 - rendered by the row template
         choices = public_choices(get_language(), skip=self.fixed_filters())
         query = self.request.GET
         return super().get_context_data(
@@ -104,6 +111,10 @@ class FilteredListView(TemplateView):
             active=active_filters(self.request.GET, self.fixed_filters()),
             **kwargs,
         )
+
+
+def _render_rows(rows) -> dict:
+    return {row.version.pk: render_to_string("statements/includes/_row.html", {"row": row}) for row in rows}
 
 
 class StatementListView(FilteredListView):

@@ -515,13 +515,17 @@ def page_urls():
 
 
 def counts(client):
-    cache.clear()  # both rounds from a cold cache (its schedule and cached data included)
+    """Queries per page rendered from a cold cache (the first reader after a restart: it
+    also reads the schedule, the filter choices and stores the rows it rendered), then
+    rendered again with them kept (the page cache is off in tests: every request renders)."""
+    cache.clear()
     found = {}
     for url in page_urls():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        found[url] = len(queries)
+        for state in ("cold", "warm"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            found[url, state] = len(queries)
     return found
 
 
@@ -535,7 +539,8 @@ def test_query_counts_constant_at_two_sizes(client, staff):
     assert page_urls() == urls
     large = counts(client)
     assert large == small
-    assert max(small.values()) <= 10, small
+    assert max(n for (_url, state), n in small.items() if state == "warm") <= 10, small
+    assert max(small.values()) <= 14, small
     print("queries per page:", small)
 
 

@@ -47,6 +47,7 @@ from .fields import LanguageField, NamedModel, private_storage, validate_names
 from .images import Image, Rendition
 from .jobs import OutboxTask, PeriodicJob, WebSubDelivery
 from .querysets import public_q, scheduled_q
+from .rendered import RenderedEntry
 from .staff import AuditEntry, PreviewLink, StaffProfile
 from .statements import Participation, Statement, next_reference
 from .states import RELEASED_STATUSES, UNRELEASED_STATUSES, Status
@@ -67,6 +68,7 @@ __all__ = [
     "PeriodicJob",
     "Person",
     "PreviewLink",
+    "RenderedEntry",
     "Rendition",
     "Revision",
     "Role",

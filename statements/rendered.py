@@ -1,0 +1,78 @@
+"""Feed entries and list rows rendered once and stored (`RenderedEntry`).
+
+`fragments(fmt, ids, render, origin)` returns the stored fragments of versions `ids` in
+order, rendering (with `render(missing_ids) -> {id: text}`) and storing those that are
+missing or out of date. A fragment is current while its stamp stands: the build and the
+values of the cache tags `site` and `v<id>` (statements/cachetags.py) when it was rendered,
+read before rendering, so a change during a render leaves a stamp that no longer matches.
+Anything a fragment shows (its text, its people's names, its picture) invalidates that
+tag, so nothing else needs deleting. Absolute addresses are stored with the request's
+origin replaced by a marker and put back for each request (the same fragment serves every
+host name the site answers to).
+"""
+
+import logging
+
+from django.db import DatabaseError, transaction
+
+from . import cachetags
+from .freshness import build_id, cache_down
+from .models import RenderedEntry
+
+logger = logging.getLogger(__name__)
+UPDATED = ["stamp", "content"]
+
+ORIGIN = "\x1eorigin\x1e"  # never in stored text otherwise (not a character XML or HTML allows)
+
+
+def stamps(ids) -> dict:
+    values = cachetags.values([cachetags.version(pk) for pk in ids] + [cachetags.SITE], cachetags.known_values())
+    base = f"{build_id()}:{values[cachetags.SITE]}"
+    return {pk: f"{base}:{values[cachetags.version(pk)]}" for pk in ids}
+
+
+def fragments(fmt: str, ids: list, render, origin: str | None) -> list[str]:
+    """The fragments of `ids`, in order. `origin`: the request's scheme and host, which
+    stored fragments hold as a marker (None: the fragments hold no absolute address)."""
+    if not ids:
+        return []
+    try:
+        wanted = stamps(ids)
+    except Exception:
+        cache_down("Cache unreachable; %s fragments rendered, not stored", fmt)
+        rendered = render(ids)
+        return [rendered[pk] for pk in ids if pk in rendered]
+    found = {
+        pk: (stamp, content.replace(ORIGIN, origin) if origin else content)
+        for pk, stamp, content in RenderedEntry.objects.filter(translation_id__in=ids, format=fmt).values_list(
+            "translation_id", "stamp", "content"
+        )
+    }
+    missing = [pk for pk in ids if pk not in found or found[pk][0] != wanted[pk]]
+    if missing:
+        rendered = render(missing)
+        store(fmt, {pk: (wanted[pk], rendered[pk]) for pk in missing if pk in rendered}, origin)
+        found.update({pk: (wanted[pk], rendered[pk]) for pk in missing if pk in rendered})
+    return [found[pk][1] for pk in ids if pk in found]
+
+
+def store(fmt: str, entries: dict, origin: str | None):
+    """Keep rendered fragments; a write that fails (a busy SQLite) costs only the saving."""
+    rows = [
+        RenderedEntry(translation_id=pk, format=fmt, stamp=stamp, content=_marked(text, origin))
+        for pk, (stamp, text) in entries.items()
+    ]
+    try:
+        with transaction.atomic():
+            RenderedEntry.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["translation", "format"],
+                update_fields=UPDATED,
+            )
+    except DatabaseError:
+        logger.warning("Rendered %s fragments not stored", fmt, exc_info=True)
+
+
+def _marked(text: str, origin: str | None) -> str:
+    return text.replace(origin, ORIGIN) if origin else text
