@@ -8,6 +8,7 @@ use it, and none of it is a view.
 
 import hashlib
 
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 from . import cachetags, freshness, search
@@ -37,8 +38,6 @@ def load_rows(ids):
 class Row:
     """A list row: the version, with search highlights when there is a query."""
 
-    html = None  # the stored rendering (statements/rendered.py), when there is no query
-
     def __init__(self, version, q=""):
         self.version = version
         self.title = search.highlight(version.title, q) if q else version.title
@@ -50,7 +49,20 @@ def public_choices(language, skip=()) -> dict:
     """`filter_choices`, kept in the cache for the current content generation."""
     skip = sorted(skip)
     tags = [cachetags.choices(language, name) for name in cachetags.CHOICE_DIMENSIONS if name not in skip]
-    return freshness.cached(f"choices:{language}:{','.join(skip)}", lambda: filter_choices(language, skip), tags)
+    return freshness.cached(
+        f"choices:{language}:{','.join(skip)}", lambda: with_options(filter_choices(language, skip)), tags
+    )
+
+
+def with_options(choices: dict) -> dict:
+    """The choices, and under "options" each one's `<option>` list (none selected), built
+    once with them: a list can offer hundreds of people."""
+    options = {
+        name: "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in values)
+        for name, values in choices.items()
+        if name in cachetags.CHOICE_DIMENSIONS
+    }
+    return {**choices, "options": options}
 
 
 def filter_choices(language, skip=frozenset()):

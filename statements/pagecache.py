@@ -197,7 +197,7 @@ class PublicCacheMiddleware:
                     cache.delete(_lock_key(key))
                 except Exception:
                     cache_down("Page cache unreachable; render lock left to expire")
-        return self.render(request, key, schedule=schedule)
+        return self.render(request, key, schedule=schedule, known=entry)
 
     def decide(self, request, key, language):
         """What to do, from the cache alone: (action, entry, schedule)."""
@@ -211,7 +211,7 @@ class PublicCacheMiddleware:
             if entry.body is not None or self.not_modified(request, entry):
                 return "respond", entry, schedule
         if not settings.PRESSOFFICE_PAGE_CACHE:
-            return "render", None, schedule  # validators kept, bodies not
+            return "render", entry, schedule  # validators kept, bodies not
         if entry is None and not self.cacheable(request, language):
             return "pass", None, schedule
         lock = _lock_key(key)
@@ -257,7 +257,9 @@ class PublicCacheMiddleware:
 
     # Rendering and storing ----------------------------------------------------------------------
 
-    def render(self, request, key, *, schedule=None, store=True):
+    def render(self, request, key, *, schedule=None, store=True, known=None):
+        """Render through the rest of the stack and store what may be stored (not again
+        when `known`, the copy found, already holds the same validators)."""
         started = time.time_ns()
         response = self.get_response(request)
         collected = getattr(response, "cache_tags", None)
@@ -277,7 +279,7 @@ class PublicCacheMiddleware:
             return response
         compress = (store and settings.PRESSOFFICE_PAGE_CACHE) or _accepts_gzip(request)
         entry = self.make_entry(response, snapshot, collected, key, compress=compress)
-        if store:
+        if store and not (known is not None and known.etag == entry.etag and known.body is None):
             stored = entry
             if not settings.PRESSOFFICE_PAGE_CACHE:
                 stored = dataclasses.replace(entry, body=None, gzipped=None)

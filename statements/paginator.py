@@ -24,9 +24,12 @@ class IdPaginator(Paginator):
             return super().count
         return cached(f"count:{self.count_key}", lambda: self.object_list.count(), self.count_tags)
 
-    def page(self, number):
+    def page(self, number, load=True):
+        """The page's rows, or just their ids when `load` is false."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        if not load:
+            return Page(ids, number, self)
         rows = {row.pk: row for row in self.load(ids)} if ids else {}
         return Page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -1,11 +1,12 @@
 """The public site. Every view starts from `Translation.objects.public()`."""
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
-from . import cachetags, previews, rendered
+from . import cachetags, freshness, previews, rendered
 from .filters import bind, page_number
 from .listing import Row, active_filters, canonical_query, load_rows, public_choices, public_versions
 from .models import Appointment, Country, Person, Topic, Translation
@@ -82,17 +83,20 @@ class FilteredListView(TemplateView):
             raise Http404(_("Nothing has been published here."))
         if page > max(paginator.num_pages, 1):
             raise Http404(_("There is no page %(n)s.") % {"n": page})
-        self.page = paginator.page(page)
+        # Rows with search highlights are rendered per request; the others are rendered
+        # once and stored (statements/rendered.py), so the page needs only their ids.
+        self.q = self.filterset.form.cleaned_data.get("q") or ""
+        self.page = paginator.page(page, load=bool(self.q))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        q = self.filterset.form.cleaned_data.get("q") or ""
-        rows = [Row(version, q) for version in self.page.object_list]
-        if not q:  # rows without search highlights are rendered once and stored
-            by_id = {row.version.pk: row for row in rows}
-            html = rendered.fragments("row", list(by_id), lambda ids: _render_rows([by_id[pk] for pk in ids]), None)
-            for row, fragment in zip(rows, html, strict=True):
-                row.html = mark_safe(fragment)  # noqa: S308 - rendered by the row template
+        q = self.q
+        if q:
+            rows = [Row(version, q) for version in self.page.object_list]
+        else:
+            ids = list(self.page.object_list)
+            cachetags.note_version_ids(ids)
+            rows = [StoredRow(mark_safe(html)) for html in rendered.fragments("row", ids, _render_rows, None)]  # noqa: S308
         choices = public_choices(get_language(), skip=self.fixed_filters())
         query = self.request.GET
         return super().get_context_data(
@@ -113,8 +117,15 @@ class FilteredListView(TemplateView):
         )
 
 
-def _render_rows(rows) -> dict:
-    return {row.version.pk: render_to_string("statements/includes/_row.html", {"row": row}) for row in rows}
+class StoredRow(NamedTuple):
+    html: str  # a stored rendering of statements/includes/_row.html
+
+
+def _render_rows(ids) -> dict:
+    return {
+        version.pk: render_to_string("statements/includes/_row.html", {"row": Row(version)})
+        for version in load_rows(ids)
+    }
 
 
 class StatementListView(FilteredListView):
@@ -265,9 +276,17 @@ class TopicStatementListView(FilteredListView):
     def get_context_data(self, **kwargs):
         topic = get_object_or_404(Topic.objects.select_related("parent"), slug=self.kwargs["slug"])
         cachetags.note(cachetags.topic(topic.pk))
-        statements = public_versions().values("statement_id")
-        children = topic.children.filter(statements__id__in=statements).distinct().order_by("name")
-        return super().get_context_data(topic=topic, children=list(children), **kwargs)
+        language = get_language()
+        children = freshness.cached(
+            f"children:{language}:{topic.pk}",
+            lambda: list(
+                topic.children.filter(Exists(public_versions().filter(statement__topics=OuterRef("pk")))).order_by(
+                    "name"
+                )
+            ),  # fmt: skip
+            [cachetags.head(language, "topic", topic.slug)],
+        )
+        return super().get_context_data(topic=topic, children=children, **kwargs)
 
 
 class CountryStatementListView(FilteredListView):

@@ -27,16 +27,13 @@ def query(context, **changes):
 
 
 @register.simple_tag
-def options(choices, selected):
-    """`<option>`s of a filter's choices, the selected ones marked: built in Python, as
-    a list can offer hundreds of people."""
-    chosen = set(selected or ())
-    return mark_safe(  # noqa: S308 - every value and label is escaped
-        "".join(
-            f'<option value="{escape(value)}"{" selected" if value in chosen else ""}>{escape(label)}</option>'
-            for value, label in choices or ()
-        )
-    )
+def options(html, selected):
+    """A filter's `<option>` list (listing.with_options, escaped there) with the
+    `selected` values marked."""
+    for value in dict.fromkeys(selected or ()):
+        option = f'<option value="{escape(value)}">'
+        html = html.replace(option, option[:-1] + " selected>", 1)
+    return mark_safe(html)  # noqa: S308 - built from escaped values
 
 
 @register.filter
