@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-browser test-all test-postgres test-redis test-varnish lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks
+.PHONY: run test test-browser test-all test-postgres test-redis test-varnish lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks bench-surge
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,10 @@ bench: $(VENV)/.installed-dev
 ## bench-faults: readers during editing, a PostgreSQL restart and a Redis stop (bench/RESULTS.md)
 bench-faults: $(VENV)/.installed-dev
 	$(BIN)/python bench/faults.py $(SCENARIO)
+
+## bench-surge: readers while a publisher publishes every 5 s (N statements; VARNISH=1 behind varnishd)
+bench-surge: $(VENV)/.installed-dev
+	N=$(or $(N),10000) VARNISH=$(VARNISH) $(BIN)/python bench/surge.py
 
 ## bench-tasks: a publish request while the WebSub hub hangs, before and after; 10 000 tasks through each backend
 bench-tasks: $(VENV)/.installed-dev

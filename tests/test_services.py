@@ -34,9 +34,10 @@ def test_listing_index_used_on_postgresql():
 def test_cache_is_the_real_redis():
     from django.conf import settings
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "statements.redis_cache.RedisCache"
     cache.set("pressoffice-test-key", {"n": 1}, 30)
     assert cache.get("pressoffice-test-key") == {"n": 1}
+    assert cache.get_many(["pressoffice-test-key", "absent"]) == {"pressoffice-test-key": {"n": 1}}
     client = cache._cache.get_client("pressoffice-test-key")
-    assert client.ping() is True
+    assert client.ping() is True and cache._cache.get_client() is client  # one client, kept
     cache.delete("pressoffice-test-key")

@@ -126,7 +126,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "statements.redis_cache.RedisCache",  # Django's, reusing its client
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pressoffice",
         }
