@@ -323,3 +323,58 @@ def test_no_websub_ping_before_the_purge_succeeded(staff, commit, front):
     retries = OutboxTask.objects.filter(task_path__endswith="purge_shared_caches")
     waiting = [task for task in retries if task.kwargs.get("then_notify")]
     assert len(waiting) == 1 and waiting[0].kwargs["attempt"] == 2 and waiting[0].run_after is not None
+
+
+# Stored entries -----------------------------------------------------------------------------------
+
+
+def test_rerender_stores_every_public_entry_and_a_new_build_renders_them_anew(staff, commit, world, settings):
+    from django.core.management import call_command
+
+    from statements.models import RenderedEntry
+
+    draft = make_version(make_statement(participants=[make_person()]), title="Still a draft", actor=staff["editor"])
+    call_command("rerender", verbosity=0)
+    public = {world["first"].pk, world["second"].pk}
+    stored = set(RenderedEntry.objects.values_list("translation_id", "format"))
+    assert stored == {(pk, fmt) for pk in public for fmt in ("row", "rss", "atom", "json")}
+    assert not RenderedEntry.objects.filter(translation=draft).exists()
+    settings.PRESSOFFICE_BUILD_ID = "next-release"
+    call_command("rerender", "--format", "rss", verbosity=0)
+    stamps = dict(RenderedEntry.objects.filter(format="rss").values_list("translation_id", "stamp"))
+    assert all(stamp.startswith("next-release:") for stamp in stamps.values()) and set(stamps) == public
+    rows = RenderedEntry.objects.filter(format="row")
+    assert not any(stamp.startswith("next-release:") for stamp in rows.values_list("stamp", flat=True))
+
+
+def test_feeds_and_lists_are_built_from_stored_entries_until_what_they_show_changes(
+    client, staff, commit, world, settings
+):
+    from statements.models import RenderedEntry
+
+    settings.PRESSOFFICE_PAGE_CACHE = False  # every request renders: only the entries are kept
+    first = world["first"]
+    assert "Holt on trade" in get(client, "/en/feeds/statements.atom").content.decode()
+    get(client, "/en/statements/")
+    # A stored entry is what the next feed and list show (nothing rendered again) ...
+    RenderedEntry.objects.filter(translation=first, format="atom").update(
+        content="<entry><title>Stored entry</title></entry>"
+    )
+    RenderedEntry.objects.filter(translation=first, format="row").update(content="<p>Stored row</p>")
+    assert "Stored entry" in get(client, "/en/feeds/statements.atom").content.decode()
+    assert "Stored row" in get(client, "/en/statements/").content.decode()
+    # ... until something it shows changes: here its participant's name.
+    with commit():
+        world["holt"].name = "Maren Holt-Berg"
+        world["holt"].save()
+    atom = get(client, "/en/feeds/statements.atom").content.decode()
+    assert "Stored entry" not in atom and "Maren Holt-Berg" in atom
+    assert "Stored row" not in get(client, "/en/statements/").content.decode()
+
+
+def test_stored_entries_carry_the_address_each_request_was_made_to(client, world, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "press.example"]
+    first = get(client, "/en/feeds/statements.rss").content.decode()
+    other = get(client, "/en/feeds/statements.rss", HTTP_HOST="press.example").content.decode()
+    assert "http://testserver/en/statements/" in first and "press.example" not in first
+    assert "http://press.example/en/statements/" in other and "testserver" not in other
