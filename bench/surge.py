@@ -94,6 +94,11 @@ end
 """
 
 
+def fetch(url) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own servers
+        return response.read().decode()
+
+
 def wrk(base, script, seconds, paths_file):
     out = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", script, base],
@@ -141,7 +146,7 @@ class Varnish:
     def counters(self) -> dict:
         out = subprocess.run(
             ["varnishstat", "-n", str(self.folder / "work"), "-1", "-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss",
-             "-f", "MAIN.cache_hitpass", "-f", "MAIN.client_req"],
+             "-f", "MAIN.cache_hit_grace", "-f", "MAIN.n_obj_purged", "-f", "MAIN.bgfetch"],
             capture_output=True, text=True,
         ).stdout  # fmt: skip
         return {line.split()[0]: int(line.split()[1]) for line in out.splitlines() if line.strip()}
@@ -173,8 +178,10 @@ def main():
     script.write_text(LUA)
     subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], capture_output=True)
     server = Server(env)
-    worker = subprocess.Popen([PYTHON, "manage.py", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    # The task worker (SURGE_WORKER=0 leaves it out, to see what it costs readers).
+    command = [PYTHON, "manage.py", "worker"] if os.environ.get("SURGE_WORKER", "1") != "0" else ["sleep", "86400"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)  # fmt: skip
     varnish = None
     try:
         if use_varnish:
@@ -195,6 +202,12 @@ def main():
         publisher.send_signal(signal.SIGTERM)
         published = publisher.communicate(timeout=60)[0].count("published")
         after = varnish.counters() if varnish else None
+        # The newest publication is on the list and in the feed readers get (through the
+        # front when there is one), within a second of the run's end.
+        newest = f"Surge readout {published - 1}"
+        deadline, seen = time.monotonic() + 1, False
+        while not seen and time.monotonic() < deadline:
+            seen = all(newest in fetch(base + path) for path in ("/en/statements/", "/en/feeds/statements.rss"))
     finally:
         if varnish:
             varnish.stop()
@@ -205,7 +218,8 @@ def main():
     label = "behind Varnish" if use_varnish else "cached in Redis, no Varnish"
     print(f"### Publish surge, N = {count} ({label}; generated in {seconds:.0f} s)\n")
     print(
-        f"{len(plan['paths'])} paths, 16 connections, {SECONDS} s per phase; {published} publications in the second.\n"
+        f"{len(plan['paths'])} paths, 16 connections, {SECONDS} s per phase; {published} publications; "
+        f"the last on the list and feed readers get within a second: {'yes' if seen else 'NO'}.\n"
     )
     print("| phase | requests/s | p50 ms | p99 ms | non-2xx | × quiet (req/s) | × quiet (p99) |")
     print("|---|---|---|---|---|---|---|")
@@ -218,7 +232,13 @@ def main():
         for name, (start, end) in (("quiet", (before, middle)), ("publishing", (middle, after))):
             hits = end["MAIN.cache_hit"] - start["MAIN.cache_hit"]
             misses = end["MAIN.cache_miss"] - start["MAIN.cache_miss"]
-            print(f"\nVarnish hit ratio, {name}: {hits / max(1, hits + misses):.3f} ({hits} hits, {misses} misses)")
+            grace = end["MAIN.cache_hit_grace"] - start["MAIN.cache_hit_grace"]
+            purged = end["MAIN.n_obj_purged"] - start["MAIN.n_obj_purged"]
+            fetched = end["MAIN.bgfetch"] - start["MAIN.bgfetch"]
+            print(
+                f"\nVarnish, {name}: hit ratio {hits / max(1, hits + misses):.3f} ({hits} hits, {misses} misses; "
+                f"{grace} served in grace while {fetched} background fetches refreshed {purged} purged objects)"
+            )
 
 
 if __name__ == "__main__":

@@ -375,7 +375,12 @@ def sync_public_files() -> int:
     users, so their images are in place the instant they go live; until then nothing
     links to the random folder.
     """
-    needed = Image.objects.needing_public_files().values("pk")
+    # Read what is needed before the transaction: on SQLite a transaction holds the write
+    # lock from its start, and readers storing rendered entries would wait behind it.
+    needed = set(Image.objects.needing_public_files().values_list("pk", flat=True))
+    published = set(Image.objects.exclude(public_token="").values_list("pk", flat=True))
+    if needed == published:
+        return 0
     changed = 0
     with transaction.atomic():
         for image in Image.objects.filter(pk__in=needed, public_token="").select_for_update():

@@ -11,9 +11,10 @@ origin replaced by a marker and put back for each request (the same fragment ser
 host name the site answers to).
 """
 
+import contextlib
 import logging
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from . import cachetags
 from .freshness import build_id, cache_down
@@ -63,15 +64,32 @@ def store(fmt: str, entries: dict, origin: str | None):
         for pk, (stamp, text) in entries.items()
     ]
     try:
-        with transaction.atomic():
+        with _not_waiting(), transaction.atomic():
             RenderedEntry.objects.bulk_create(
                 rows,
                 update_conflicts=True,
                 unique_fields=["translation", "format"],
                 update_fields=UPDATED,
             )
-    except DatabaseError:
-        logger.warning("Rendered %s fragments not stored", fmt, exc_info=True)
+    except DatabaseError as error:  # busy (another process writes) or a version deleted meanwhile
+        logger.info("Rendered %s entries not stored: %s", fmt, error)
+
+
+@contextlib.contextmanager
+def _not_waiting():
+    """On SQLite, give up at once instead of waiting when another process holds the write
+    lock (a publication, a worker): the entry is stored by a later request instead."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    waited = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def _marked(text: str, origin: str | None) -> str:

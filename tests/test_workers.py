@@ -238,10 +238,11 @@ def test_an_rq_worker_does_a_publications_pings_and_cache_work(staff, hub, media
         assert hub.arrived == 0 and rq_queue.keys("rq:job:*")  # queued in Redis, not run here
         wait_for(lambda: feeds_pinged(hub) == 6, message="six pings from the RQ worker", worker=worker)
         site = urllib.parse.urlsplit(settings.PRESSOFFICE_SITE_URL)
-        key = pagecache.entry_key(rf.get("/en/statements/", HTTP_HOST=site.netloc), "en")
+        page = Translation.objects.get(pk=version.pk).get_absolute_url()
+        key = pagecache.entry_key(rf.get(page, HTTP_HOST=site.netloc), "en")
         from django.core.cache import cache
 
-        wait_for(lambda: cache.get(key) is not None, message="the list page warmed by the worker", worker=worker)
+        wait_for(lambda: cache.get(key) is not None, message="the version's page warmed by the worker", worker=worker)
     finally:
         worker.stop()
     assert len(set(hub.topics())) == 6

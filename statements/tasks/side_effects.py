@@ -11,9 +11,7 @@ import urllib.parse
 
 from django.conf import settings
 from django.http.request import validate_host
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import override
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
@@ -63,8 +61,8 @@ def notify_hub(publication: str, translation_id: int | None = None) -> int:
 @task()
 def update_public_copies(translation_id: int) -> dict:
     """Put image files where public content needs them (and take the rest away), then
-    warm the shared page cache with the version's pages so the first readers after a
-    publication are not the ones who render it."""
+    warm the shared page cache with the version's own page, so its first reader is not
+    the one who renders it."""
     changed = images.sync_public_files()
     translation = Translation.objects.filter(pk=translation_id).select_related("statement").first()
     if changed and translation is not None:
@@ -113,14 +111,13 @@ def prune_finished(days: int = 30) -> int:
 
 
 def pages_of(translation) -> list[str]:
-    """The public pages a change to this version shows on first: its language's home
-    page, list and main feeds, and its own page while it is public."""
-    with override(translation.language):
-        paths = [reverse("statements:home"), reverse("statements:list")]
-        paths += [reverse(f"statements:feed-{fmt}") for fmt in websub.FORMATS]
+    """The version's own page while it is public: a new address nobody has a copy of.
+    Lists and feeds are not warmed: their previous copy is served while the first reader
+    after the change renders them once (statements/pagecache.py), and warming them here
+    only competed with readers for the processor at the busiest moment."""
     if Translation.objects.public().filter(pk=translation.pk).exists():
-        paths.append(translation.get_absolute_url())
-    return [path for path in paths if path]
+        return [translation.get_absolute_url()]
+    return []
 
 
 def warm(paths: list[str]) -> int:
