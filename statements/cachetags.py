@@ -27,6 +27,7 @@ and `filters.bind` note the rest.
 import contextlib
 import contextvars
 import datetime
+import hashlib
 import logging
 import time
 import urllib.parse
@@ -83,7 +84,10 @@ def head(language, dimension=None, value=None) -> str:
     tags stay ASCII words (they travel in a Surrogate-Key header)."""
     if dimension is None:
         return f"h:{language}"
-    return f"h:{language}:{dimension}:{urllib.parse.quote(str(value), safe='')}"
+    quoted = urllib.parse.quote(str(value), safe="")
+    if len(quoted) > 40:  # long names and non-Latin slugs: a digest keeps keys and headers short
+        quoted = "~" + hashlib.sha256(str(value).encode()).hexdigest()[:20]
+    return f"h:{language}:{dimension}:{quoted}"
 
 
 LIST_DIMENSIONS = ("person", "topic", "country", "kind", "year")
@@ -465,8 +469,6 @@ def changed_since(snapshot: dict, started_ns: int) -> bool:
 def refresh_choices(language):
     """After a change of membership: if the people, topics and countries the lists of
     `language` offer changed, every page offering them is out of date (else none is)."""
-    import hashlib
-
     from .listing import filter_choices
 
     offered = filter_choices(language)

@@ -378,3 +378,11 @@ def test_stored_entries_carry_the_address_each_request_was_made_to(client, world
     other = get(client, "/en/feeds/statements.rss", HTTP_HOST="press.example").content.decode()
     assert "http://testserver/en/statements/" in first and "press.example" not in first
     assert "http://press.example/en/statements/" in other and "testserver" not in other
+
+
+def test_tags_stay_short_ascii_words_for_any_filter_value():
+    long_persian = "رئیس‌جمهور-" * 12
+    tag = cachetags.head("fa", "person", long_persian)
+    assert tag.isascii() and " " not in tag and len(tag) < 60
+    assert tag == cachetags.head("fa", "person", long_persian)  # the same list, the same tag
+    assert cachetags.head("en", "topic", "trade") == "h:en:topic:trade"

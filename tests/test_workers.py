@@ -153,7 +153,7 @@ def test_the_database_worker_does_a_publications_pings_and_public_files(staff, h
     assert Image.objects.get(pk=image.pk).public_token
     assert [p for p in (media_storage / "public").rglob("*") if p.is_file()]
     copies = DBTaskResult.objects.get(task_path__endswith="update_public_copies")
-    assert copies.return_value == {"image_files_changed": 1, "pages_warmed": 6}
+    assert copies.return_value == {"image_files_changed": 1, "pages_warmed": 1}  # its own page
     assert copies.worker_ids  # claimed and run by the worker process
     assert "Traceback" not in worker.output()
 
