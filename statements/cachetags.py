@@ -163,6 +163,11 @@ def note_versions(objects):
             collected.add_version(obj)
 
 
+def rendering_public() -> bool:
+    """Whether a public response is being rendered for an anonymous reader (`conditional`)."""
+    return _collecting.get() is not None
+
+
 def note_version_ids(ids, newest=None):
     """Tag the response with versions it shows from stored fragments (no model loaded)."""
     collected = _collecting.get()

@@ -57,6 +57,24 @@ def fragments(fmt: str, ids: list, render, origin: str | None) -> list[str]:
     return [found[pk][1] for pk in ids if pk in found]
 
 
+def page(pk: int, statement_id: int, render, origin: str) -> str:
+    """A statement page as last rendered for a reader: current while its version, its
+    statement (which holds its other languages) and the build are unchanged."""
+    tags = [cachetags.version(pk), cachetags.statement(statement_id), cachetags.SITE]
+    try:
+        values = cachetags.values(tags, cachetags.known_values())
+    except Exception:
+        cache_down("Cache unreachable; page rendered, not stored")
+        return render()
+    stamp = ":".join([build_id(), *(str(values[tag]) for tag in tags)])
+    found = RenderedEntry.objects.filter(translation_id=pk, format="page").values_list("stamp", "content").first()
+    if found is not None and found[0] == stamp:
+        return found[1].replace(ORIGIN, origin)
+    html = render()
+    store("page", {pk: (stamp, html)}, origin)
+    return html
+
+
 def store(fmt: str, entries: dict, origin: str | None):
     """Keep rendered fragments; a write that fails (a busy SQLite) costs only the saving."""
     rows = [

@@ -150,6 +150,10 @@ class TranslationDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         try:
+            if cachetags.rendering_public() and not request.GET:
+                stored = self.stored_page(request, *args, **kwargs)
+                if stored is not None:
+                    return stored
             return super().get(request, *args, **kwargs)
         except Http404:
             gone = self.gone_version()
@@ -159,6 +163,29 @@ class TranslationDetailView(DetailView):
                 return HttpResponsePermanentRedirect(gone.redirect_url)
             response = TemplateResponse(request, "statements/gone.html", {}, status=410)
             return response.render()
+
+    def stored_page(self, request, *args, **kwargs):
+        """The page as stored when it was last rendered for a reader (statements/rendered.py),
+        current while the version, its statement and the build are unchanged; rendered and
+        stored otherwise. None when no public version has this address."""
+        found = (
+            public_versions()
+            .filter(occurred_on=self.meeting_date(), slug=self.kwargs["slug"])
+            .values_list("pk", "statement_id", "public_updated_at")
+            .first()
+        )
+        if found is None:
+            return None
+        pk, statement_id, updated = found
+        cachetags.note(cachetags.statement(statement_id))
+        cachetags.note_version_ids([pk], updated)
+
+        def render():
+            response = super(TranslationDetailView, self).get(request, *args, **kwargs)
+            return response.render().content.decode()
+
+        origin = f"{request.scheme}://{request.get_host()}"
+        return HttpResponse(rendered.page(pk, statement_id, render, origin))
 
     def meeting_date(self):
         try:

@@ -336,7 +336,7 @@ def test_rerender_stores_every_public_entry_and_a_new_build_renders_them_anew(st
     draft = make_version(make_statement(participants=[make_person()]), title="Still a draft", actor=staff["editor"])
     call_command("rerender", verbosity=0)
     public = {world["first"].pk, world["second"].pk}
-    stored = set(RenderedEntry.objects.values_list("translation_id", "format"))
+    stored = set(RenderedEntry.objects.exclude(format="page").values_list("translation_id", "format"))
     assert stored == {(pk, fmt) for pk in public for fmt in ("row", "rss", "atom", "json")}
     assert not RenderedEntry.objects.filter(translation=draft).exists()
     settings.PRESSOFFICE_BUILD_ID = "next-release"
@@ -386,3 +386,26 @@ def test_tags_stay_short_ascii_words_for_any_filter_value():
     assert tag.isascii() and " " not in tag and len(tag) < 60
     assert tag == cachetags.head("fa", "person", long_persian)  # the same list, the same tag
     assert cachetags.head("en", "topic", "trade") == "h:en:topic:trade"
+
+
+def test_statement_pages_are_stored_as_rendered_until_their_version_or_statement_changes(
+    client, staff, commit, world, settings
+):
+    from statements.models import RenderedEntry
+
+    settings.PRESSOFFICE_PAGE_CACHE = False  # every request renders: only the stored page is kept
+    first = world["first"]
+    url = first.get_absolute_url()
+    assert "Holt on trade" in get(client, url).content.decode()
+    RenderedEntry.objects.filter(translation=first, format="page").update(content="<p>Stored page</p>")
+    assert get(client, url).content.decode() == "<p>Stored page</p>"
+    assert "Stored page" not in get(client, url + "?ref=mail").content.decode()  # rendered: not stored
+    persian = make_version(first.statement, language="fa", title="ترجمه", actor=staff["editor"])
+    with commit():
+        review_and_publish(persian, staff)  # the statement's other languages changed
+    page = get(client, url).content.decode()
+    assert "Stored page" not in page and 'hreflang="fa"' in page
+    with commit():
+        workflow.unpublish(translation=Translation.objects.get(pk=first.pk), actor=staff["publisher"],
+                           reason="published_in_error")  # fmt: skip
+    assert client.get(url).status_code == 410

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='RenderedEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('row', 'list row'), ('rss', 'RSS item'), ('atom', 'Atom entry'), ('json', 'JSON Feed item')], max_length=8)),
+                ('format', models.CharField(choices=[('row', 'list row'), ('rss', 'RSS item'), ('atom', 'Atom entry'), ('json', 'JSON Feed item'), ('page', 'statement page')], max_length=8)),
                 ('stamp', models.CharField(max_length=120)),
                 ('content', models.TextField()),
                 ('translation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rendered', to='statements.translation')),
