@@ -118,7 +118,7 @@ class Collected:
     def __init__(self):
         self.tags = {SITE}
         self.versions = set()
-        self.known = {}  # tag values read while rendering
+        self.known = dict(_preloaded.get() or {})  # tag values read for this response so far
         self.newest = None  # the newest public change among the versions shown
 
     def add(self, *tags):
@@ -137,6 +137,18 @@ class Collected:
 
 
 _collecting: contextvars.ContextVar[Collected | None] = contextvars.ContextVar("cachetags", default=None)
+_preloaded: contextvars.ContextVar[dict | None] = contextvars.ContextVar("cachetags_preloaded", default=None)
+
+
+@contextlib.contextmanager
+def preloaded(found: dict):
+    """Tag values the caller read before this response renders (the middleware's lookup):
+    the render starts from them instead of reading them again."""
+    token = _preloaded.set({tag: value for tag, value in found.items() if value is not None})
+    try:
+        yield
+    finally:
+        _preloaded.reset(token)
 
 
 @contextlib.contextmanager

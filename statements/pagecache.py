@@ -175,7 +175,7 @@ class PublicCacheMiddleware:
 
     def serve(self, request, key, language):
         try:
-            action, entry, schedule = self.decide(request, key, language)
+            action, entry, schedule, current = self.decide(request, key, language)
         except CacheDown:
             raise
         except Exception as error:  # the cache failed mid-way: render, store nothing
@@ -191,38 +191,40 @@ class PublicCacheMiddleware:
             return self.render(request, key, store=False)
         if action == "render-locked":
             try:
-                return self.render(request, key, schedule=schedule)
+                with cachetags.preloaded(current):
+                    return self.render(request, key, schedule=schedule)
             finally:
                 try:
                     cache.delete(_lock_key(key))
                 except Exception:
                     cache_down("Page cache unreachable; render lock left to expire")
-        return self.render(request, key, schedule=schedule, known=entry)
+        with cachetags.preloaded(current):
+            return self.render(request, key, schedule=schedule, known=entry)
 
     def decide(self, request, key, language):
-        """What to do, from the cache alone: (action, entry, schedule)."""
+        """What to do, from the cache alone: (action, entry, schedule, the tag values read)."""
         entry, current, schedule = self.lookup(key)
         now = timezone.now()
         if cachetags.schedule_due(schedule, now):
             if not cachetags.catch_up(now, schedule):
-                return "bypass", None, schedule  # another process is catching up
+                return "bypass", None, schedule, current  # another process is catching up
             entry, current, schedule = self.lookup(key)
         if entry is not None and current == entry.snapshot:
             if entry.body is not None or self.not_modified(request, entry):
-                return "respond", entry, schedule
+                return "respond", entry, schedule, current
         if not settings.PRESSOFFICE_PAGE_CACHE:
-            return "render", entry, schedule  # validators kept, bodies not
+            return "render", entry, schedule, current  # validators kept, bodies not
         if entry is None and not self.cacheable(request, language):
-            return "pass", None, schedule
+            return "pass", None, schedule, current
         lock = _lock_key(key)
         if cache.add(lock, 1, settings.PRESSOFFICE_STALE_SECONDS):
-            return "render-locked", None, schedule
+            return "render-locked", None, schedule, current
         if entry is not None and self.may_serve_stale(entry, current):
-            return "stale", entry, schedule
+            return "stale", entry, schedule, current
         fresh = self.wait_for(key, lock)
         if fresh is not None:
-            return "respond", fresh, schedule
-        return "render", None, schedule
+            return "respond", fresh, schedule, current
+        return "render", None, schedule, current
 
     def cacheable(self, request, language) -> bool:
         """Whether the address is a public view that is cached (so worth a lock)."""
