@@ -124,8 +124,7 @@ class StatementFilter(django_filters.FilterSet):
     def filter_topic(self, queryset, name, slugs):
         if not slugs:
             return queryset
-        topics = Topic.objects.all().values_list("id", "slug", "parent_id")
-        ids = _with_descendants(topics, slugs)
+        ids = _with_descendants(topic_tree(), slugs)
         statements = Statement.topics.through.objects.filter(topic_id__in=ids).values("statement_id")
         return queryset.filter(statement_id__in=statements)
 
@@ -175,6 +174,14 @@ class StatementFilter(django_filters.FilterSet):
             if missing:
                 found[name] = missing
         return found
+
+
+def topic_tree() -> list:
+    """(id, slug, parent id) of every topic, kept in the cache until a topic changes (a
+    topic edit invalidates everything: statements/cachetags.py)."""
+    from .freshness import cached
+
+    return cached("topic-tree", lambda: list(Topic.objects.values_list("id", "slug", "parent_id")), [cachetags.SITE])
 
 
 def _with_descendants(topics, slugs) -> set[int]:
