@@ -227,6 +227,8 @@ def _public_names(data, language):
     """Names of the filter values that public versions reference (the list's own filter
     choices); others stay as given, so a feed's title never reveals a name that is not
     public."""
+    if not any(data.get(name) for name in ("person", "topic", "country")):
+        return {"person": [], "topic": [], "country": []}  # nothing to name: no choices to read
     choices = public_choices(language)
     found = {}
     for name in ("person", "topic", "country"):
