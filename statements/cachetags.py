@@ -350,6 +350,9 @@ def for_model_change(instance) -> set[str]:
         return {image(instance.image_id)} | versions_showing_image(instance.image_id)
     if isinstance(instance, models.Statement | models.Participation):
         statement_id = instance.pk if isinstance(instance, models.Statement) else instance.statement_id
+        shown = models.Translation.objects.filter(statement_id=statement_id).exclude(first_published_at=None)
+        if not settings.PRESSOFFICE_INVALIDATE_AT_ONCE and not shown.exists():
+            return set()  # never released: no public page shows it
         tags = {statement(statement_id)} | versions_showing(Q(statement_id=statement_id))
         if settings.PRESSOFFICE_INVALIDATE_AT_ONCE:  # tests: no commit, so no workflow signal
             tags |= {tag for dimension in CHOICE_DIMENSIONS for tag in _every_language(choices, dimension)}
@@ -373,6 +376,8 @@ def on_model_saved(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # loaddata
     tags = for_model_change(instance)
+    if not tags:
+        return
     # A version's public changes go through the workflow, which purges the HTTP caches in
     # front itself; its other saves (drafts) show nowhere, so they purge nothing.
     purge = not isinstance(instance, Translation)

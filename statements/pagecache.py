@@ -351,7 +351,10 @@ class PublicCacheMiddleware:
         else:
             self.cache_control(response, schedule)
         if stale:
+            # The previous copy, while another process renders the new one: no cache in
+            # front may keep it (Varnish would serve it for its s-maxage).
             response["X-Stale"] = "1"
+            response["Cache-Control"] = "no-cache"
         return response
 
     def not_modified(self, request, entry) -> bool:

@@ -409,3 +409,14 @@ def test_statement_pages_are_stored_as_rendered_until_their_version_or_statement
         workflow.unpublish(translation=Translation.objects.get(pk=first.pk), actor=staff["publisher"],
                            reason="published_in_error")  # fmt: skip
     assert client.get(url).status_code == 410
+
+
+def test_a_stale_copy_is_never_kept_by_a_cache_in_front(cacheable):
+    view = SlowView(seconds=0)
+    middleware = pagecache.PublicCacheMiddleware(view)
+    middleware(RequestFactory().get("/en/slow/"))
+    cachetags.invalidate({"test-page"})
+    key = pagecache.entry_key(RequestFactory().get("/en/slow/"), "en")
+    cache.add(key + ":render", 1, 5)  # another process is rendering the new copy
+    stale = middleware(RequestFactory().get("/en/slow/"))
+    assert stale["X-Stale"] == "1" and stale["Cache-Control"] == "no-cache"
