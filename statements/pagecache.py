@@ -150,10 +150,10 @@ class PublicCacheMiddleware:
 
     # Looking up ---------------------------------------------------------------------------------
 
-    def lookup(self, key):
+    def lookup(self, key, *, shared_only=False):
         """(entry, current tag values, schedule) in one round trip when the entry is in
         this process's memory, two when it must come from the shared cache."""
-        entry = memory.get(key)
+        entry = None if shared_only else memory.get(key)
         if entry is not None and time.time() - entry.stored_at > freshness.PAGE_CACHE_SECONDS:
             memory.drop(key)
             entry = None
@@ -209,6 +209,10 @@ class PublicCacheMiddleware:
             if not cachetags.catch_up(now, schedule):
                 return "bypass", None, schedule, current  # another process is catching up
             entry, current, schedule = self.lookup(key)
+        if entry is not None and current != entry.snapshot and entry is memory.get(key):
+            # This process's copy is out of date; another may have stored the new one.
+            memory.drop(key)
+            entry, current, schedule = self.lookup(key, shared_only=True)
         if entry is not None and current == entry.snapshot:
             if entry.body is not None or self.not_modified(request, entry):
                 return "respond", entry, schedule, current

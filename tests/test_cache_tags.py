@@ -420,3 +420,19 @@ def test_a_stale_copy_is_never_kept_by_a_cache_in_front(cacheable):
     cache.add(key + ":render", 1, 5)  # another process is rendering the new copy
     stale = middleware(RequestFactory().get("/en/slow/"))
     assert stale["X-Stale"] == "1" and stale["Cache-Control"] == "no-cache"
+
+
+def test_a_process_takes_the_copy_another_process_rendered_instead_of_rendering_again(cacheable):
+    view = SlowView(seconds=0)
+    middleware = pagecache.PublicCacheMiddleware(view)
+    middleware(RequestFactory().get("/en/slow/"))
+    key = pagecache.entry_key(RequestFactory().get("/en/slow/"), "en")
+    old = pagecache.memory.get(key)  # what this process keeps in memory
+    cachetags.invalidate({"test-page"})
+    view.body = b"second"
+    pagecache.memory.clear()  # another process, with nothing in memory, renders the new copy
+    assert middleware(RequestFactory().get("/en/slow/")).content == b"second"
+    renders = view.renders
+    pagecache.memory.put(key, old)  # back in this process: its memory still has the old one
+    assert middleware(RequestFactory().get("/en/slow/")).content == b"second"
+    assert view.renders == renders  # taken from the shared cache, not rendered again
