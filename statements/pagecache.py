@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-from . import cachetags, freshness
+from . import cachetags, freshness, golive
 from .freshness import build_id, cache_down
 
 STORED_STATUSES = (200, 301, 404, 410)
@@ -159,19 +159,19 @@ class PublicCacheMiddleware:
             entry = None
         try:
             if entry is None:
-                found = cache.get_many([key, cachetags.SCHEDULE_KEY])
+                found = cache.get_many([key, golive.SCHEDULE_KEY])
                 entry = found.get(key)
                 if entry is None:
-                    return None, {}, found.get(cachetags.SCHEDULE_KEY)
+                    return None, {}, found.get(golive.SCHEDULE_KEY)
                 memory.put(key, entry)
                 found.update(cache.get_many([cachetags.key(tag) for tag in entry.snapshot]))
             else:
-                found = cache.get_many([cachetags.SCHEDULE_KEY, *(cachetags.key(tag) for tag in entry.snapshot)])
+                found = cache.get_many([golive.SCHEDULE_KEY, *(cachetags.key(tag) for tag in entry.snapshot)])
         except Exception as error:
             cache_down("Page cache unreachable; rendering")
             raise CacheDown from error
         current = {tag: found.get(cachetags.key(tag)) for tag in entry.snapshot}
-        return entry, current, found.get(cachetags.SCHEDULE_KEY)
+        return entry, current, found.get(golive.SCHEDULE_KEY)
 
     def serve(self, request, key, language):
         try:
@@ -205,8 +205,8 @@ class PublicCacheMiddleware:
         """What to do, from the cache alone: (action, entry, schedule, the tag values read)."""
         entry, current, schedule = self.lookup(key)
         now = timezone.now()
-        if cachetags.schedule_due(schedule, now):
-            if not cachetags.catch_up(now, schedule):
+        if golive.schedule_due(schedule, now):
+            if not golive.catch_up(now, schedule):
                 return "bypass", None, schedule, current  # another process is catching up
             entry, current, schedule = self.lookup(key)
         if entry is not None and current != entry.snapshot and entry is memory.get(key):
@@ -274,7 +274,7 @@ class PublicCacheMiddleware:
         try:
             snapshot = cachetags.values(collected.all(), collected.known)
             if schedule is None:
-                schedule = cache.get(cachetags.SCHEDULE_KEY)
+                schedule = cache.get(golive.SCHEDULE_KEY)
         except Exception:
             cache_down("Cache unreachable; response not stored")
             return response

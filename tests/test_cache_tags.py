@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from statements import cachetags, pagecache, workflow
+from statements import cachetags, golive, pagecache, workflow
 from statements.models import Translation
 
 from .factories import make_person, make_statement, make_topic, make_version, publish_correction, review_and_publish
@@ -177,7 +177,7 @@ def concurrently(middleware, url, n=2):
 @pytest.fixture
 def cacheable(monkeypatch):
     monkeypatch.setattr(pagecache.PublicCacheMiddleware, "cacheable", lambda self, request, language: True)
-    cache.set(cachetags.SCHEDULE_KEY, (0, time.time_ns()), None)  # nothing scheduled
+    cache.set(golive.SCHEDULE_KEY, (0, time.time_ns()), None)  # nothing scheduled
 
 
 def test_two_concurrent_misses_make_a_single_render(cacheable):
