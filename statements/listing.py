@@ -46,7 +46,7 @@ class Row:
 
 
 def public_choices(language, skip=()) -> dict:
-    """`filter_choices`, kept in the cache for the current content generation."""
+    """`filter_choices`, kept in the cache until the choices a language's lists offer change."""
     skip = sorted(skip)
     tags = [cachetags.choices(language, name) for name in cachetags.CHOICE_DIMENSIONS if name not in skip]
     return freshness.cached(

@@ -1,4 +1,4 @@
-"""Signals for in-process reactions to publication (the content generation moves).
+"""Signals for in-process reactions to publication (cached responses go out of date).
 
 Sent by the workflow (statements/workflow/) after the transaction commits; never part of
 the core flow. Work that leaves the process (WebSub pings, image files, page warming) is a

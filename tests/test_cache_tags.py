@@ -436,3 +436,22 @@ def test_a_process_takes_the_copy_another_process_rendered_instead_of_rendering_
     pagecache.memory.put(key, old)  # back in this process: its memory still has the old one
     assert middleware(RequestFactory().get("/en/slow/")).content == b"second"
     assert view.renders == renders  # taken from the shared cache, not rendered again
+
+
+def test_moving_a_live_statement_to_another_topic_updates_both_topics_lists(client, staff, commit, world):
+    """Pages of the old topic's list that do not show the statement still shift (and its
+    count changes): its head is invalidated too, from the heads taken before the change."""
+    new = get(client, "/en/topics/water/")
+    statement = world["first"].statement
+    heads = [cachetags.key(cachetags.head("en", "topic", slug)) for slug in ("trade", "water")]
+    values = cache.get_many(heads)
+
+    def move():
+        statement.topics.set([world["water"]])
+
+    with commit():
+        workflow.update_statement(statement=statement, actor=staff["publisher"], apply=move)
+    after = cache.get_many(heads)
+    assert all(after[key] != values.get(key) and after[key] > 0 for key in heads)
+    assert "Holt on trade" in get(client, "/en/topics/water/").content.decode()
+    assert get(client, "/en/topics/water/")["ETag"] != new["ETag"]

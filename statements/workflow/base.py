@@ -143,10 +143,13 @@ def audit(*, actor, translation, action, now, from_status="", to_status="", mess
     )
 
 
-def changed_public_content(translation, reason: str):
-    # The content generation moves at commit, in this process (readers never wait for a
-    # worker); pings, image files and page warming are tasks queued in this transaction.
+def changed_public_content(translation, reason: str, before=()):
+    # Cached responses showing it go out of date at commit, in this process (readers never
+    # wait for a worker); pings, purges and image files are tasks queued in this
+    # transaction. `before`: the list heads it belonged to before a metadata change.
     transaction.on_commit(
-        lambda: signals.public_content_changed.send(sender=Translation, translation=translation, reason=reason)
+        lambda: signals.public_content_changed.send(
+            sender=Translation, translation=translation, reason=reason, before=before
+        )
     )
-    side_effects.after_public_change(translation, reason)
+    side_effects.after_public_change(translation, reason, before)

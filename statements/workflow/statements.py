@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import cachetags
 from ..models import AuditEntry, PreviewLink, Statement, Translation
 from .base import (
     TransitionError,
@@ -57,6 +58,10 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
     if released:
         require_publisher(actor)
     before = metadata_snapshot(locked)
+    # The lists it was on: a change of people, topics, countries, kind or date moves it out.
+    heads = cachetags.heads_of_statement(
+        locked, set(locked.translations.released().values_list("language", flat=True))
+    )
     apply()
     after = metadata_snapshot(statement)
     if before["occurred_on"] != after["occurred_on"]:
@@ -77,7 +82,7 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
         )
         if released:
             for version in statement.translations.released():
-                changed_public_content(version, "metadata")
+                changed_public_content(version, "metadata", before=heads)
     return statement
 
 
