@@ -73,7 +73,7 @@ class StatementFeed(Feed):
         return feedgen
 
     def _render_entries(self, ids) -> dict:
-        self._versions = list(Translation.objects.filter(pk__in=ids).for_syndication())
+        self._versions = list(Translation.objects.public().filter(pk__in=ids).for_syndication())
         try:
             feedgen = super().get_feed(self.filterset, self.request)
         finally:

@@ -44,7 +44,7 @@ def cache_down(message: str, *args):
     _CACHE_DOWN.update(logged_at=now, suppressed=0)
 
 
-def purge_everything(**kwargs):
+def purge_everything():
     """Every cached response and datum out of date, at once (an import, a restore)."""
     cachetags.invalidate({cachetags.SITE}, hard=True)
 
