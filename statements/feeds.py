@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from . import cachetags, rendered
 from .feedgenerators import AtomFeed, JsonFeed, RssFeed, hub_url
 from .filters import bind, whole_number
-from .listing import public_choices, public_versions
+from .freshness import cached
+from .listing import canonical_query, list_tags, public_choices, public_versions
 from .models import Statement, Translation
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
@@ -45,6 +46,11 @@ class StatementFeed(Feed):
             return _bad_request(" ".join(bound.errors))
         self.limit = limit
         self.filterset = bound.filterset
+        q = bound.filterset.form.cleaned_data.get("q") or ""
+        # The newest entries are kept while the list's heads stand (not a search's: its
+        # members change with the text).
+        self.cache_key = None if q else f"feed:{self.language}:{canonical_query(bound.data)}:{limit}"
+        self.cache_tags = list_tags(self.language, bound.heads)
         response = super().__call__(request, *args, **kwargs)
         links = [f'<{request.build_absolute_uri()}>; rel="self"']
         if hub_url():
@@ -63,8 +69,12 @@ class StatementFeed(Feed):
     def get_feed(self, obj, request):
         self._versions = []
         feedgen = super().get_feed(obj, request)
-        newest = self.filterset.qs.order_by("-public_updated_at", "-pk").values_list("pk", "public_updated_at")
-        rows = list(newest[: self.limit])
+
+        def newest():
+            ordered = self.filterset.qs.order_by("-public_updated_at", "-pk")
+            return list(ordered.values_list("pk", "public_updated_at")[: self.limit])
+
+        rows = newest() if self.cache_key is None else cached(self.cache_key, newest, self.cache_tags)
         ids = [pk for pk, _updated in rows]
         cachetags.note_version_ids(ids, max((updated for _pk, updated in rows), default=None))
         origin = f"{request.scheme}://{request.get_host()}"

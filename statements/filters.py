@@ -7,6 +7,7 @@ naming nothing simply matches nothing, and `unknown()` lists it for the page's m
 Pages, feeds and the API bind it the same way, through `bind()`.
 """
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -45,6 +46,19 @@ class ValuesField(forms.Field):
 
 class ValuesFilter(django_filters.Filter):
     field_class = ValuesField
+
+
+class _Shared(dict):
+    """Filters or form fields that each FilterSet or form copies with `copy_one` instead
+    of deep-copying them (the copy a request gets: its own dict, and for filters their
+    own `parent`)."""
+
+    def __init__(self, items, copy_one):
+        super().__init__(items)
+        self.copy_one = copy_one
+
+    def __deepcopy__(self, memo):
+        return {name: self.copy_one(item) for name, item in self.items()}
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -86,13 +100,24 @@ class StatementFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, language, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.language = language
-        form = self.form
-        form.fields["year"].widget = forms.NumberInput()
-        form.fields["q"].validators.append(MaxLengthValidator(search.MAX_QUERY_LENGTH))
-        form.fields["q"].validators.append(
-            RegexValidator(r"^[^\x00]*$", _("The search contains characters that cannot be searched."))
-        )
-        form.clean = self._clean_form
+        self.form.clean = self._clean_form
+
+    def get_form_class(self):
+        """The form class, built once: django-filter builds one per request, and Django
+        deep-copies every field for every form. Nothing changes these fields per request
+        (labels are lazy, choices are not on the form), so forms share them."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            form_class = super().get_form_class()
+            fields = form_class.base_fields
+            fields["year"].widget = forms.NumberInput()
+            fields["q"].validators.append(MaxLengthValidator(search.MAX_QUERY_LENGTH))
+            fields["q"].validators.append(
+                RegexValidator(r"^[^\x00]*$", _("The search contains characters that cannot be searched."))
+            )
+            form_class.base_fields = _Shared(fields, lambda field: field)
+            cls._form_class = form_class
+        return cls._form_class
 
     def _clean_form(self):
         data = forms.Form.clean(self.form)
@@ -174,6 +199,18 @@ class StatementFilter(django_filters.FilterSet):
             if missing:
                 found[name] = missing
         return found
+
+
+def _copy_filter(prototype):
+    """A filter of its own for one FilterSet: a shallow copy (filters hold no state but
+    their parent), with its `method` bound to the copy rather than to the prototype."""
+    filter_ = copy.copy(prototype)
+    if prototype.method is not None:
+        filter_.method = prototype.method
+    return filter_
+
+
+StatementFilter.base_filters = _Shared(StatementFilter.base_filters, _copy_filter)
 
 
 def topic_tree() -> list:

@@ -9,7 +9,9 @@ before anything renders, and sets the validators and Cache-Control on what it st
 import functools
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -65,22 +67,59 @@ def build_id() -> str:
     return settings.PRESSOFFICE_BUILD_ID or _code_digest()
 
 
+class _Memo:
+    """`cached` values this process read last, with the tag values they were computed
+    under: while those stand, the value is not read (and unpickled) again. A bounded
+    number of names, least recently used dropped first."""
+
+    SIZE = 512
+
+    def __init__(self):
+        self.values = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.values.get(key)
+            if found is not None:
+                self.values.move_to_end(key)
+            return found
+
+    def put(self, key, snapshot, value):
+        with self.lock:
+            self.values[key] = (snapshot, value)
+            self.values.move_to_end(key)
+            while len(self.values) > self.SIZE:
+                self.values.popitem(last=False)
+
+
+_memo = _Memo()
+
+
 def cached(name: str, compute, tags, timeout: int = PAGE_CACHE_SECONDS):
     """`compute()`, kept in the cache while `tags` are unchanged; the response being
-    rendered is tagged with them too. One `get_many` when it is there."""
-    tags = sorted(set(tags))
+    rendered is tagged with them too. One `get_many` when it is there (of the tags alone
+    when this process holds the value already). Callers must not change the value."""
+    tags = sorted({*tags, cachetags.SITE})
     cachetags.note(*tags)
     key = f"pressoffice:data:{build_id()}:{name}"
+    memo = _memo.get(key)
     try:
-        found = cache.get_many([key, *map(cachetags.key, tags)])
+        found = cache.get_many([*map(cachetags.key, tags), *([] if memo else [key])])
+        current = {tag: found.get(cachetags.key(tag)) for tag in tags}
+        if memo is not None and memo[0] == current:
+            stored = memo
+        else:
+            stored = found.get(key) if memo is None else cache.get(key)
     except Exception:
         cache_down("Cache unreachable; %s computed", name)
         return compute()
     known = cachetags.known_values()
     if known is not None:
-        known.update({tag: found[cachetags.key(tag)] for tag in tags if cachetags.key(tag) in found})
-    stored = found.get(key)
-    if stored is not None and all(found.get(cachetags.key(tag)) == value for tag, value in stored[0].items()):
+        known.update({tag: value for tag, value in current.items() if value is not None})
+    if stored is not None and stored[0] == current:
+        if stored is not memo:
+            _memo.put(key, *stored)
         return stored[1]
     started = time.time_ns()
     value = compute()
@@ -88,6 +127,7 @@ def cached(name: str, compute, tags, timeout: int = PAGE_CACHE_SECONDS):
         snapshot = cachetags.values(tags, known)
         if not cachetags.changed_since(snapshot, started):
             cache.set(key, (snapshot, value), timeout)
+            _memo.put(key, snapshot, value)
     except Exception:
         cache_down("Cache unreachable; %s not stored", name)
     return value

@@ -30,6 +30,13 @@ def canonical_query(data) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def list_tags(language, heads) -> list[str]:
+    """What a list's members (its count, its pages' ids) are kept in the cache under: its
+    heads, and the filter choices of its language (an edit of a person's, topic's or
+    country's address changes them, and so which statements a filter names)."""
+    return [*heads, *(cachetags.choices(language, name) for name in cachetags.CHOICE_DIMENSIONS)]
+
+
 def load_rows(ids):
     """The versions of one list page, with the participants a row shows."""
     return Translation.objects.filter(pk__in=ids).select_related("statement").with_participant_names()

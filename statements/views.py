@@ -20,7 +20,15 @@ from django.views.generic import DetailView, TemplateView
 
 from . import cachetags, freshness, previews, rendered
 from .filters import bind, page_number
-from .listing import Row, active_filters, canonical_query, load_rows, public_choices, public_versions
+from .listing import (
+    Row,
+    active_filters,
+    canonical_query,
+    list_tags,
+    load_rows,
+    public_choices,
+    public_versions,
+)
 from .models import Appointment, Country, Person, Topic, Translation
 from .paginator import IdPaginator
 from .tasks import queue as task_queue
@@ -75,9 +83,14 @@ class FilteredListView(TemplateView):
         if bound.errors:
             return bad_request(request, bound.errors)
         self.filterset = bound.filterset
-        count_key = f"{get_language()}:{canonical_query(bound.data)}"
+        q = bound.filterset.form.cleaned_data.get("q") or ""
         paginator = IdPaginator(
-            self.filterset.qs, PER_PAGE, load=load_rows, count_key=count_key, count_tags=bound.heads
+            lambda: self.filterset.qs,
+            PER_PAGE,
+            load=load_rows,
+            # A search's members change with the text (minor corrections too): never kept.
+            cache_key=None if q else f"{get_language()}:{canonical_query(bound.data)}",
+            cache_tags=list_tags(get_language(), bound.heads),
         )
         if paginator.count == 0 and not self.allow_empty:
             raise Http404(_("Nothing has been published here."))
@@ -85,7 +98,7 @@ class FilteredListView(TemplateView):
             raise Http404(_("There is no page %(n)s.") % {"n": page})
         # Rows with search highlights are rendered per request; the others are rendered
         # once and stored (statements/rendered.py), so the page needs only their ids.
-        self.q = self.filterset.form.cleaned_data.get("q") or ""
+        self.q = q
         self.page = paginator.page(page, load=bool(self.q))
         return super().get(request, *args, **kwargs)
 

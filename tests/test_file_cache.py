@@ -1,0 +1,38 @@
+"""The cache folder's quicker `get_many` (statements/file_cache.py) reads what Django's
+file cache writes, exactly as Django's own `get_many` would."""
+
+import time
+
+import pytest
+from django.core.cache.backends.filebased import FileBasedCache
+
+from statements.file_cache import FileCache
+
+
+@pytest.fixture
+def caches(tmp_path):
+    params = {"KEY_PREFIX": "po", "VERSION": 3}
+    return FileBasedCache(str(tmp_path), params), FileCache(str(tmp_path), params)
+
+
+def test_get_many_reads_what_djangos_file_cache_wrote(caches):
+    django_cache, ours = caches
+    large = bytes(range(256)) * 2000  # over the first read's 64 KiB
+    exactly = b"x" * ((1 << 16) - 60)
+    values = {"pressoffice:tag:v1": -123, "pressoffice:page:abc": {"body": large}, "edge": exactly, "none": None}
+    django_cache.set_many(values, None)
+    django_cache.set("other-version", "v4", version=4)
+    keys = [*values, "missing", "other-version"]
+    assert ours.get_many(keys) == django_cache.get_many(keys) == values
+    assert ours.get_many(["other-version"], version=4) == {"other-version": "v4"}
+
+
+def test_get_many_leaves_out_expired_values(caches, monkeypatch):
+    django_cache, ours = caches
+    django_cache.set("short", 1, 10)
+    django_cache.set("long", 2, 1000)
+    later = time.time() + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert ours.get_many(["short", "long"]) == {"long": 2}
+    assert django_cache.get_many(["short", "long"]) == {"long": 2}
+
