@@ -11,7 +11,7 @@ class StatementsConfig(AppConfig):
 
     def ready(self):
         from django.conf import settings
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
         from PIL import Image as Pillow
 
         from . import cachetags, models, signals
@@ -26,6 +26,8 @@ class StatementsConfig(AppConfig):
             name = model.__name__
             post_save.connect(cachetags.on_model_saved, sender=model, dispatch_uid=f"tags-saved-{name}")
             post_delete.connect(cachetags.on_model_deleted, sender=model, dispatch_uid=f"tags-deleted-{name}")
+            if name in cachetags.ADDRESS_FIELDS:
+                pre_save.connect(cachetags.on_model_saving, sender=model, dispatch_uid=f"tags-saving-{name}")
 
 
 class PressOfficeAdminConfig(admin_apps.AdminConfig):

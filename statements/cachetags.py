@@ -326,6 +326,8 @@ def for_model_change(instance) -> set[str]:
 
     from . import models
 
+    if getattr(instance, "_address_changed", False):
+        return {SITE}  # lists name it by its old address: which statements they hold changed
     if isinstance(instance, models.Person):
         return (
             {person(instance.pk)}
@@ -363,6 +365,18 @@ def for_model_change(instance) -> set[str]:
         return tags
     # A topic: its place in the tree decides which topic lists hold which statements.
     return {SITE}
+
+
+ADDRESS_FIELDS = {"Person": "slug", "Country": "code"}  # what list filters name them by
+
+
+def on_model_saving(sender, instance, **kwargs):
+    """pre_save of a person or country: whether its address in list filters changes."""
+    field = ADDRESS_FIELDS.get(sender.__name__)
+    if field is None or kwargs.get("raw") or instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+    instance._address_changed = before is not None and before != getattr(instance, field)
 
 
 def on_model_saved(sender, instance, **kwargs):

@@ -32,9 +32,9 @@ def canonical_query(data) -> str:
 
 def list_tags(language, heads) -> list[str]:
     """What a list's members (its count, its pages' ids) are kept in the cache under: its
-    heads, and the filter choices of its language (an edit of a person's, topic's or
-    country's address changes them, and so which statements a filter names)."""
-    return [*heads, *(cachetags.choices(language, name) for name in cachetags.CHOICE_DIMENSIONS)]
+    heads (and `site`, which every cached datum carries: a topic edit or a change of a
+    person's or country's address changes which statements a filter names)."""
+    return list(heads)
 
 
 def load_rows(ids):

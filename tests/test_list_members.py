@@ -1,0 +1,83 @@
+"""A list's members (its count and each page's ids) and a feed's newest entries are kept
+in the cache under the list's heads (statements/paginator.py, feeds.py): a repeat render
+queries neither, and every change that moves statements into or out of the list is seen
+at once — a publication, a person's new address, a correction that a search now matches."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from statements import pagecache
+
+from .factories import make_person, make_statement, make_topic, make_version, publish_correction, review_and_publish
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("data_cache")]
+
+
+@pytest.fixture
+def data_cache(settings):
+    """Production invalidation (after commit), whole responses not kept: every request
+    renders, from the data kept in the cache."""
+    settings.PRESSOFFICE_PAGE_CACHE = False
+    settings.PRESSOFFICE_INVALIDATE_AT_ONCE = False
+    pagecache.memory.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def publish_new(staff, commit, title, *, people, topics=()):
+    statement = make_statement(participants=list(people), topics=list(topics))
+    version = make_version(statement, title=title, actor=staff["editor"])
+    with commit():
+        return review_and_publish(version, staff)
+
+
+def members_queries(client, url):
+    """The page's text, and its queries that count or list the translations."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    listing = [q["sql"] for q in queries if 'FROM "statements_translation"' in q["sql"] and "LIMIT" in q["sql"]]
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+    return response.content.decode(), listing + counting
+
+
+def test_a_list_and_its_feed_keep_their_members_until_a_publication_changes_them(client, staff, commit):
+    holt, trade = make_person("Maren Holt", slug="maren-holt"), make_topic("Trade", slug="trade")
+    publish_new(staff, commit, "Holt on trade", people=[holt], topics=[trade])
+    for url in ("/en/statements/?topic=trade", "/en/topics/trade/feed.rss"):
+        text, queried = members_queries(client, url)
+        assert "Holt on trade" in text and queried, url
+        text, queried = members_queries(client, url)
+        assert "Holt on trade" in text and queried == [], url  # kept: not queried again
+    publish_new(staff, commit, "Holt again on trade", people=[holt], topics=[trade])
+    text, _queried = members_queries(client, "/en/statements/?topic=trade")
+    assert "Holt again on trade" in text and "2 statements" in text
+    text, _queried = members_queries(client, "/en/topics/trade/feed.rss")
+    assert "Holt again on trade" in text
+
+
+def test_a_persons_new_address_lists_their_statements_and_the_old_one_none(client, staff, commit):
+    holt = make_person("Maren Holt", slug="maren-holt")
+    publish_new(staff, commit, "Holt on trade", people=[holt])
+    assert "1 statement" in client.get("/en/statements/?person=maren-holt").content.decode()
+    assert "0 statements" in client.get("/en/statements/?person=maren-holt-berg").content.decode()
+    with commit():
+        holt.slug = "maren-holt-berg"
+        holt.save()
+    assert "0 statements" in client.get("/en/statements/?person=maren-holt").content.decode()
+    moved = client.get("/en/statements/?person=maren-holt-berg").content.decode()
+    assert "1 statement" in moved and "Holt on trade" in moved
+    assert "Holt on trade" in client.get("/en/feeds/statements.rss?person=maren-holt-berg").content.decode()
+
+
+def test_a_search_follows_a_minor_correction_of_the_text(client, staff, commit):
+    version = publish_new(staff, commit, "Holt on trade", people=[make_person("Maren Holt")])
+    assert "0 statements" in client.get("/en/statements/?q=quillwort").content.decode()
+    with commit():
+        publish_correction(version, staff, "The talks touched on quillwort conservation.")
+    found = client.get("/en/statements/?q=quillwort").content.decode()
+    assert "1 statement" in found and "Holt on trade" in found
