@@ -26,8 +26,9 @@ import time
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.response import ResponseHeaders
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -35,6 +36,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from . import cachetags, freshness, golive
 from .freshness import build_id, cache_down
+from .redis_cache import RedisCache
 
 STORED_STATUSES = (200, 301, 404, 410)
 COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/atom+xml", "application/json",
@@ -56,6 +58,36 @@ class Entry:
     @property
     def size(self) -> int:
         return len(self.body or b"") + len(self.gzipped or b"") + 64 * len(self.snapshot)
+
+    def prepared(self, gz: bool) -> dict:
+        """The response's headers but Cache-Control, as Django's `ResponseHeaders` keeps
+        them ({lower-case name: (name, value)}), made once per process and variant."""
+        made = self.__dict__.setdefault("_prepared", {})
+        if gz not in made:
+            headers = ResponseHeaders(dict(self.headers))
+            if gz:
+                headers["Content-Encoding"] = "gzip"
+            headers["Content-Length"] = str(len(self.gzipped if gz else self.body or b""))
+            if self.status == 200:
+                headers["ETag"] = f'"{self.etag}-gz"' if gz else f'"{self.etag}"'
+                if self.last_modified is not None:
+                    headers["Last-Modified"] = http_date(self.last_modified)
+            made[gz] = dict(headers._store)
+        return made[gz]
+
+    def raw_check(self, backend) -> tuple[list, list]:
+        """For `read_tags` on Redis: the keys to read (the schedule's, then the tags') as
+        the backend makes them, and the replies that mean every tag is unchanged (tag
+        values are integers, which Django's Redis serializer stores as their digits)."""
+        check = self.__dict__.get("_raw_check")
+        if check is None or check[0] is not backend:
+            keys = [golive.SCHEDULE_KEY, *(cachetags.key(tag) for tag in self.snapshot)]
+            keys = [backend.make_key(key) for key in keys]
+            check = self.__dict__["_raw_check"] = (backend, keys, [str(v).encode() for v in self.snapshot.values()])
+        return check[1], check[2]
+
+    def __getstate__(self):
+        return {name: value for name, value in self.__dict__.items() if name not in ("_prepared", "_raw_check")}
 
 
 class MemoryTier:
@@ -119,12 +151,28 @@ def entry_key(request, language) -> str | None:
     return "pressoffice:page:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
+def read_tags(entry):
+    """(when the next scheduled version goes live, the current values of the entry's tags)
+    in one round trip. On Redis the replies are first compared, as they come, with the
+    values the entry was stored with: on a hit nothing is decoded."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        keys, expected = entry.raw_check(backend)
+        replies = backend.get_raw_many(keys)
+        schedule = backend.decode(replies[0])
+        if replies[1:] == expected:
+            return schedule, dict(entry.snapshot)
+        return schedule, {tag: backend.decode(raw) for tag, raw in zip(entry.snapshot, replies[1:], strict=True)}
+    found = cache.get_many([golive.SCHEDULE_KEY, *(cachetags.key(tag) for tag in entry.snapshot)])
+    return found.get(golive.SCHEDULE_KEY), {tag: found.get(cachetags.key(tag)) for tag in entry.snapshot}
+
+
 def _lock_key(key):
     return key + ":render"
 
 
 def _accepts_gzip(request) -> bool:
-    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
 
 
 class PublicCacheMiddleware:
@@ -166,7 +214,8 @@ class PublicCacheMiddleware:
                 memory.put(key, entry)
                 found.update(cache.get_many([cachetags.key(tag) for tag in entry.snapshot]))
             else:
-                found = cache.get_many([golive.SCHEDULE_KEY, *(cachetags.key(tag) for tag in entry.snapshot)])
+                schedule, current = read_tags(entry)
+                return entry, current, schedule
         except Exception as error:
             cache_down("Page cache unreachable; rendering")
             raise CacheDown from error
@@ -335,67 +384,59 @@ class PublicCacheMiddleware:
 
     def respond(self, request, entry, schedule, *, stale=False):
         gz = entry.gzipped is not None and _accepts_gzip(request)
-        etag = f'"{entry.etag}-gz"' if gz else f'"{entry.etag}"'
         if entry.status == 200 and self.not_modified(request, entry):
             response = HttpResponseNotModified()
-            self.validators(response, entry, etag, schedule)
-            for name, value in entry.headers:
-                if name.lower() in ("vary", "content-location", "surrogate-key"):
+            for name, value in entry.prepared(gz).values():
+                if name.lower() in NOT_MODIFIED_HEADERS:
                     response[name] = value
-            return response
-        body = entry.gzipped if gz else entry.body
-        response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry.status)
-        for name, value in entry.headers:
-            response[name] = value
-        if gz:
-            response["Content-Encoding"] = "gzip"
-        response["Content-Length"] = str(len(body))
-        if entry.status == 200:
-            self.validators(response, entry, etag, schedule)
         else:
-            self.cache_control(response, schedule)
+            body = entry.gzipped if gz else entry.body
+            response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry.status)
+            response.headers = PreparedHeaders(entry.prepared(gz))
         if stale:
             # The previous copy, while another process renders the new one: no cache in
             # front may keep it (Varnish would serve it for its s-maxage).
             response["X-Stale"] = "1"
             response["Cache-Control"] = "no-cache"
+        else:
+            response["Cache-Control"] = cache_control(schedule)
         return response
 
     def not_modified(self, request, entry) -> bool:
-        if_none_match = request.headers.get("If-None-Match")
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match:
             if if_none_match.strip() == "*":
                 return True
             given = {tag.removeprefix("W/").strip('"').removesuffix("-gz") for tag in parse_etags(if_none_match)}
             return entry.etag in given
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
         return since is not None and entry.last_modified is not None and entry.last_modified <= since
 
-    def validators(self, response, entry, etag, schedule):
-        response["ETag"] = etag
-        if entry.last_modified is not None:
-            response["Last-Modified"] = http_date(entry.last_modified)
-        self.cache_control(response, schedule)
 
-    def cache_control(self, response, schedule):
-        """Public with max-age, s-maxage and stale-while-revalidate; never past the
-        second the next scheduled version goes live."""
-        max_age, shared = freshness.MAX_AGE, freshness.MAX_AGE
-        if settings.PRESSOFFICE_PURGE_URLS:
-            shared = freshness.PAGE_CACHE_SECONDS  # the caches in front are purged by tag
-        if schedule and schedule[0]:
-            left = int((schedule[0] / 1e9) - timezone.now().timestamp())
-            max_age, shared = max(0, min(max_age, left)), max(0, min(shared, left))
-        if max_age:
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=max_age,
-                s_maxage=shared,
-                stale_while_revalidate=freshness.STALE_WHILE_REVALIDATE,
-            )
-        else:
-            patch_cache_control(response, no_cache=True)
+NOT_MODIFIED_HEADERS = {"etag", "last-modified", "vary", "content-location", "surrogate-key"}
+
+
+class PreparedHeaders(ResponseHeaders):
+    """A stored response's headers, checked when it was stored (Django's checks each one
+    as it is set): a hit builds its response from the entry's prepared headers at once."""
+
+    def __init__(self, prepared):
+        super().__init__({})
+        self._store = dict(prepared)
+
+
+def cache_control(schedule) -> str:
+    """Public with max-age, s-maxage and stale-while-revalidate; never past the second
+    the next scheduled version goes live."""
+    max_age, shared = freshness.MAX_AGE, freshness.MAX_AGE
+    if settings.PRESSOFFICE_PURGE_URLS:
+        shared = freshness.PAGE_CACHE_SECONDS  # the caches in front are purged by tag
+    if schedule and schedule[0]:
+        left = int((schedule[0] / 1e9) - time.time())
+        max_age, shared = max(0, min(max_age, left)), max(0, min(shared, left))
+    if not max_age:
+        return "no-cache"
+    return f"public, max-age={max_age}, s-maxage={shared}, stale-while-revalidate={freshness.STALE_WHILE_REVALIDATE}"
 
 
 class CacheDown(Exception):

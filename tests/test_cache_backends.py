@@ -36,3 +36,27 @@ def test_get_many_leaves_out_expired_values(caches, monkeypatch):
     assert ours.get_many(["short", "long"]) == {"long": 2}
     assert django_cache.get_many(["short", "long"]) == {"long": 2}
 
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_hit_on_redis_compares_the_raw_replies_and_still_sees_every_change(settings):
+    """The hit path's one round trip (statements/pagecache.py `read_tags`) on the real
+    Redis: unchanged tags give the stored values, a changed or lost tag its new value."""
+    from django.core.cache import cache, caches
+
+    from statements import cachetags, golive, pagecache
+    from statements.redis_cache import RedisCache
+
+    assert isinstance(caches["default"], RedisCache)
+    cache.clear()
+    tags = ["v1", "h:en", "site"]
+    snapshot = cachetags.values(tags)
+    cache.set(golive.SCHEDULE_KEY, (0, 123))
+    entry = pagecache.Entry(200, [], b"x", None, snapshot, "etag", None, time.time())
+    assert pagecache.read_tags(entry) == ((0, 123), snapshot)
+    cachetags.invalidate({"h:en"}, purge=False)
+    schedule, current = pagecache.read_tags(entry)
+    assert schedule == (0, 123) and current["v1"] == snapshot["v1"] and current["h:en"] > 0
+    cache.delete(cachetags.key("site"))
+    assert pagecache.read_tags(entry)[1]["site"] is None
