@@ -89,7 +89,7 @@ check-messages: $(VENV)/.installed-dev
 bench-importer: $(VENV)/.installed-dev
 	$(BIN)/python bench/importer.py
 
-## bench: load benchmark (N statements, DB=sqlite|postgres); prints a Markdown table for bench/RESULTS.md
+## bench: load benchmark (N statements, DB=sqlite|postgres; BENCH_DATA=file.sqlite3 reuses a generated data set); prints a Markdown table for bench/RESULTS.md
 N ?= 1000
 DB ?= sqlite
 bench: $(VENV)/.installed-dev
@@ -99,7 +99,7 @@ bench: $(VENV)/.installed-dev
 bench-faults: $(VENV)/.installed-dev
 	$(BIN)/python bench/faults.py $(SCENARIO)
 
-## bench-surge: readers while a publisher publishes every 5 s (N statements; VARNISH=1 behind varnishd)
+## bench-surge: readers while a publisher publishes every 5 s (N statements; VARNISH=1 behind varnishd; BENCH_DATA as for bench)
 bench-surge: $(VENV)/.installed-dev
 	N=$(or $(N),10000) VARNISH=$(VARNISH) $(BIN)/python bench/surge.py
 

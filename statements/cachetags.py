@@ -362,6 +362,7 @@ def for_model_change(instance) -> set[str]:
         tags = {version(instance.pk), statement(instance.statement_id), ANY_VERSION}
         if settings.PRESSOFFICE_INVALIDATE_AT_ONCE:  # tests: no commit, so no workflow signal
             tags |= {tag for dimension in CHOICE_DIMENSIONS for tag in _every_language(choices, dimension)}
+            tags |= heads_of_statement(instance.statement, [instance.language])
         return tags
     # A topic: its place in the tree decides which topic lists hold which statements.
     return {SITE}
