@@ -4,15 +4,18 @@ An item's `uri` is its version's UUID, which never changes; `altIds` carry the
 statement's content id (shared by its language versions) and citable reference.
 """
 
+import json
+
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from . import cachetags, languages
+from . import cachetags, languages, rendered
 from .filters import bind, page_number
+from .listing import canonical_query, list_tags
 from .models import Translation
 from .paginator import IdPaginator
 
@@ -43,20 +46,44 @@ def statement_list(request):
     )
     if bound.errors:
         return _error(" ".join(bound.errors))
-    ordered = bound.filterset.qs.order_by("-public_updated_at", "-pk")
-    paginator = IdPaginator(ordered, PER_PAGE, load=lambda ids: _versions().filter(pk__in=ids))
+    q = bound.filterset.form.cleaned_data.get("q") or ""
+    paginator = IdPaginator(
+        lambda: bound.filterset.qs.order_by("-public_updated_at", "-pk"),
+        PER_PAGE,
+        load=None,
+        cache_key=None if q else f"ninjs:{language or '*'}:{canonical_query(bound.data)}",
+        cache_tags=list_tags(language or cachetags.ALL_LANGUAGES, bound.heads),
+    )
     if page > max(paginator.num_pages, 1):
         raise Http404
-    current = paginator.page(page)
+    current = paginator.page(page, load=False)
+    ids = list(current.object_list)
+    # Items are rendered once per version and stored (statements/rendered.py); the newest
+    # change among them is the first's (the list is newest first).
+    newest = Translation.objects.filter(pk__in=ids[:1]).values_list("public_updated_at", flat=True).first()
+    cachetags.note_version_ids(ids, newest)
+    origin = f"{request.scheme}://{request.get_host()}"
+    items = rendered.fragments("ninjs", ids, lambda missing: _render_items(missing, request), origin)
     body = {
         "count": paginator.count,
         "page": current.number,
         "pages": paginator.num_pages,
         "next": _page_url(request, current.next_page_number()) if current.has_next() else None,
         "previous": _page_url(request, current.previous_page_number()) if current.has_previous() else None,
-        "items": [ninjs(version, request) for version in current.object_list],
+        "items": ITEMS,
     }
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False}, content_type=CONTENT_TYPE)
+    text = json.dumps(body, ensure_ascii=False).replace(json.dumps(ITEMS), "[" + ",".join(items) + "]")
+    return HttpResponse(text, content_type=CONTENT_TYPE)
+
+
+ITEMS = "\x1eitems\x1e"  # where the stored items go in a list's JSON
+
+
+def _render_items(ids, request) -> dict:
+    return {
+        version.pk: json.dumps(ninjs(version, request), ensure_ascii=False)
+        for version in _versions().filter(pk__in=ids)
+    }
 
 
 def statement_detail(request, uuid):

@@ -337,7 +337,7 @@ def test_rerender_stores_every_public_entry_and_a_new_build_renders_them_anew(st
     call_command("rerender", verbosity=0)
     public = {world["first"].pk, world["second"].pk}
     stored = set(RenderedEntry.objects.exclude(format="page").values_list("translation_id", "format"))
-    assert stored == {(pk, fmt) for pk in public for fmt in ("row", "rss", "atom", "json")}
+    assert stored == {(pk, fmt) for pk in public for fmt in ("row", "rss", "atom", "json", "ninjs")}
     assert not RenderedEntry.objects.filter(translation=draft).exists()
     settings.PRESSOFFICE_BUILD_ID = "next-release"
     call_command("rerender", "--format", "rss", verbosity=0)
@@ -361,8 +361,11 @@ def test_feeds_and_lists_are_built_from_stored_entries_until_what_they_show_chan
         content="<entry><title>Stored entry</title></entry>"
     )
     RenderedEntry.objects.filter(translation=first, format="row").update(content="<p>Stored row</p>")
+    get(client, "/api/ninjs/statements/")
+    RenderedEntry.objects.filter(translation=first, format="ninjs").update(content='{"title": "Stored item"}')
     assert "Stored entry" in get(client, "/en/feeds/statements.atom").content.decode()
     assert "Stored row" in get(client, "/en/statements/").content.decode()
+    assert {"title": "Stored item"} in get(client, "/api/ninjs/statements/").json()["items"]
     # ... until something it shows changes: here its participant's name.
     with commit():
         world["holt"].name = "Maren Holt-Berg"
@@ -370,6 +373,7 @@ def test_feeds_and_lists_are_built_from_stored_entries_until_what_they_show_chan
     atom = get(client, "/en/feeds/statements.atom").content.decode()
     assert "Stored entry" not in atom and "Maren Holt-Berg" in atom
     assert "Stored row" not in get(client, "/en/statements/").content.decode()
+    assert {"title": "Stored item"} not in get(client, "/api/ninjs/statements/").json()["items"]
 
 
 def test_stored_entries_carry_the_address_each_request_was_made_to(client, world, settings):

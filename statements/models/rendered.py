@@ -17,6 +17,7 @@ class RenderedEntry(models.Model):
         RSS = "rss", _("RSS item")
         ATOM = "atom", _("Atom entry")
         JSON = "json", _("JSON Feed item")
+        NINJS = "ninjs", _("ninjs item")
         PAGE = "page", _("statement page")
 
     translation = models.ForeignKey("statements.Translation", on_delete=models.CASCADE, related_name="rendered")

@@ -1,8 +1,9 @@
-"""Render and store every public version's list row and feed entries (RSS, Atom, JSON
-Feed) that are missing or out of date, e.g. after a deploy that changed templates (the
+"""Render and store every public version's list row, feed entries (RSS, Atom, JSON
+Feed) and ninjs item that are missing or out of date, e.g. after a deploy that changed templates (the
 build is part of each stored entry's stamp, so the new code renders them anew anyway;
 this does it before readers ask). Entries already current are left alone."""
 
+import functools
 import sys
 import urllib.parse
 
@@ -12,12 +13,12 @@ from django.test import RequestFactory
 from django.utils import translation
 from tqdm import tqdm
 
-from statements import feeds, languages, rendered, views
+from statements import api, feeds, languages, rendered, views
 from statements.filters import bind
 from statements.listing import public_versions
 
 BATCH = 200
-FORMATS = ("row", "rss", "atom", "json")
+FORMATS = ("row", "rss", "atom", "json", "ninjs")
 
 
 class Command(BaseCommand):
@@ -47,6 +48,9 @@ class Command(BaseCommand):
                     for fmt in format or FORMATS:
                         if fmt == "row":
                             render, where = views._render_rows, None
+                        elif fmt == "ninjs":
+                            request = factory.get("/api/ninjs/statements/", secure=secure)
+                            render, where = functools.partial(api._render_items, request=request), origin
                         else:
                             request = factory.get(f"/{code}/feeds/statements.{fmt}", secure=secure)
                             render, where = _feed_renderer(fmt, request, code), origin
