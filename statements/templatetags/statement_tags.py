@@ -3,7 +3,9 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import date as format_date
+from django.urls import get_script_prefix
 from django.utils.html import _json_script_escapes, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -97,3 +99,35 @@ def reader_date(value, fmt="DATE_FORMAT"):
             dates.solar_hijri(value),
         )
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)
+
+
+@register.tag
+def per_language(parser, token):
+    """`{% per_language %}…{% endper_language %}`: a part of a page that shows the same for
+    every reader of a language (the site's header and footer), rendered once per language
+    and process, then reused. What it holds may depend only on the language and settings:
+    nothing from the request, the view or the content."""
+    nodelist = parser.parse(("endper_language",))
+    parser.delete_first_token()
+    return PerLanguageNode(nodelist)
+
+
+class PerLanguageNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered = {}
+
+    def render(self, context):
+        key = (
+            get_language(),
+            get_script_prefix(),
+            str(settings.PRESSOFFICE_OFFICE_NAME),
+            tuple(code for code, _name in settings.LANGUAGES),
+            settings.STATIC_URL,
+        )
+        text = self.rendered.get(key)
+        if text is None:
+            if len(self.rendered) > 64:  # settings changed many times (tests): start again
+                self.rendered.clear()
+            text = self.rendered[key] = self.nodelist.render(context)
+        return text
