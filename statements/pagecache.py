@@ -147,7 +147,8 @@ def entry_key(request, language) -> str | None:
         host = request.get_host()
     except Exception:  # DisallowedHost: the stack answers it
         return None
-    text = f"{build_id()}|{request.scheme}|{host}|{language}|{request.get_full_path()}"
+    query = request.META.get("QUERY_STRING", "")
+    text = f"{build_id()}|{request.scheme}|{host}|{language}|{request.path}{'?' if query else ''}{query}"
     return "pressoffice:page:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
@@ -409,7 +410,8 @@ class PublicCacheMiddleware:
                 return True
             given = {tag.removeprefix("W/").strip('"').removesuffix("-gz") for tag in parse_etags(if_none_match)}
             return entry.etag in given
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        header = request.META.get("HTTP_IF_MODIFIED_SINCE")
+        since = parse_http_date_safe(header) if header else None
         return since is not None and entry.last_modified is not None and entry.last_modified <= since
 
 

@@ -8,6 +8,9 @@ the pool does the connection handling), and `get_many` makes the keys without th
 memcached-oriented validation (the project's keys are short ASCII).
 """
 
+import os
+import threading
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -29,14 +32,32 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingClient
+        self._raw = threading.local()
 
     def get_many(self, keys, version=None):
         made = {self.make_key(key, version=version): key for key in keys}
         return {made[key]: value for key, value in self._cache.get_many(list(made)).items()}
 
     def get_raw_many(self, made_keys) -> list:
-        """The replies for keys already made with `make_key`, undecoded (None: missing)."""
-        return self._cache.get_client(None).mget(made_keys)
+        """The replies for keys already made with `make_key`, undecoded (None: missing).
+
+        The page cache's hit path: one MGET on a connection of this thread's own, kept for
+        the process's life, because redis-py's pool bookkeeping, retries and metrics cost
+        more than the round trip. A connection that fails is dropped (the caller renders
+        without the cache; the next call connects again)."""
+        local = self._raw
+        connection = getattr(local, "connection", None)
+        if connection is None or local.pid != os.getpid():
+            pool = self._cache._get_connection_pool(False)
+            connection = local.connection = pool.connection_class(**pool.connection_kwargs)
+            local.pid = os.getpid()
+        try:
+            connection.send_command("MGET", *made_keys)
+            return connection.read_response()
+        except Exception:
+            connection.disconnect()
+            local.connection = None
+            raise
 
     def decode(self, raw):
         return None if raw is None else self._cache._serializer.loads(raw)
