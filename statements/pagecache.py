@@ -75,16 +75,18 @@ class Entry:
             made[gz] = dict(headers._store)
         return made[gz]
 
-    def raw_check(self, backend) -> tuple[list, list]:
+    def raw_check(self, backend) -> tuple:
         """For `read_tags` on Redis: the keys to read (the schedule's, then the tags') as
-        the backend makes them, and the replies that mean every tag is unchanged (tag
-        values are integers, which Django's Redis serializer stores as their digits)."""
+        the backend makes them, their MGET as sent, and the replies that mean every tag
+        is unchanged (tag values are integers, which Django's Redis serializer stores as
+        their digits)."""
         check = self.__dict__.get("_raw_check")
         if check is None or check[0] is not backend:
             keys = [golive.SCHEDULE_KEY, *(cachetags.key(tag) for tag in self.snapshot)]
             keys = [backend.make_key(key) for key in keys]
-            check = self.__dict__["_raw_check"] = (backend, keys, [str(v).encode() for v in self.snapshot.values()])
-        return check[1], check[2]
+            expected = [str(value).encode() for value in self.snapshot.values()]
+            check = self.__dict__["_raw_check"] = (backend, keys, backend.pack_mget(keys), expected)
+        return check[1:]
 
     def __getstate__(self):
         return {name: value for name, value in self.__dict__.items() if name not in ("_prepared", "_raw_check")}
@@ -158,8 +160,8 @@ def read_tags(entry):
     values the entry was stored with: on a hit nothing is decoded."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        keys, expected = entry.raw_check(backend)
-        replies = backend.get_raw_many(keys)
+        keys, packed, expected = entry.raw_check(backend)
+        replies = backend.get_raw_many(keys, packed)
         schedule = backend.decode(replies[0])
         if replies[1:] == expected:
             return schedule, dict(entry.snapshot)

@@ -38,26 +38,34 @@ class RedisCache(DjangoRedisCache):
         made = {self.make_key(key, version=version): key for key in keys}
         return {made[key]: value for key, value in self._cache.get_many(list(made)).items()}
 
-    def get_raw_many(self, made_keys) -> list:
+    def get_raw_many(self, made_keys, packed=None) -> list:
         """The replies for keys already made with `make_key`, undecoded (None: missing).
 
         The page cache's hit path: one MGET on a connection of this thread's own, kept for
         the process's life, because redis-py's pool bookkeeping, retries and metrics cost
         more than the round trip. A connection that fails is dropped (the caller renders
         without the cache; the next call connects again)."""
+        connection = self._own_connection()
+        try:
+            connection.send_packed_command(self.pack_mget(made_keys) if packed is None else packed)
+            return connection.read_response()
+        except Exception:
+            connection.disconnect()
+            self._raw.connection = None
+            raise
+
+    def pack_mget(self, made_keys):
+        """The MGET of `made_keys` as sent (an entry's is made once and sent at every hit)."""
+        return self._own_connection().pack_command("MGET", *made_keys)
+
+    def _own_connection(self):
         local = self._raw
         connection = getattr(local, "connection", None)
         if connection is None or local.pid != os.getpid():
             pool = self._cache._get_connection_pool(False)
             connection = local.connection = pool.connection_class(**pool.connection_kwargs)
             local.pid = os.getpid()
-        try:
-            connection.send_command("MGET", *made_keys)
-            return connection.read_response()
-        except Exception:
-            connection.disconnect()
-            local.connection = None
-            raise
+        return connection
 
     def decode(self, raw):
         return None if raw is None else self._cache._serializer.loads(raw)

@@ -60,3 +60,32 @@ def test_a_hit_on_redis_compares_the_raw_replies_and_still_sees_every_change(set
     assert schedule == (0, 123) and current["v1"] == snapshot["v1"] and current["h:en"] > 0
     cache.delete(cachetags.key("site"))
     assert pagecache.read_tags(entry)[1]["site"] is None
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_when_redis_stops_answering_a_hit_renders_instead(client, settings, monkeypatch):
+    """The raw MGET's connection fails: the reader gets the page rendered (never a 5xx),
+    and the failed connection is dropped so that the next hit connects again."""
+    import redis
+    from django.core.cache import cache, caches
+
+    from statements import pagecache
+    from statements.redis_cache import RedisCache
+
+    settings.PRESSOFFICE_PAGE_CACHE = True
+    cache.clear()
+    pagecache.memory.clear()
+    backend = caches["default"]
+    assert client.get("/en/").status_code == 200
+    assert client.get("/en/").status_code == 200  # a hit, from this process's memory
+    dead = RedisCache("redis://127.0.0.1:9/0", {})  # nothing listens on the discard port
+    with pytest.raises(redis.ConnectionError):
+        dead.get_raw_many([dead.make_key("x")])
+    assert dead._raw.connection is None
+    monkeypatch.setattr(backend, "get_raw_many", dead.get_raw_many)
+    response = client.get("/en/")
+    assert response.status_code == 200 and b"<main" in response.content
+    monkeypatch.undo()
+    assert client.get("/en/").status_code == 200
+    pagecache.memory.clear()
