@@ -8,10 +8,10 @@ which also reads when the next scheduled version goes live. A per-process memory
 keeps recently used entries so that, most of the time, that one round trip is all.
 
 When an entry is out of date, one process re-renders it (a short lock in the shared
-cache) while the others serve the previous copy, for at most PRESSOFFICE_STALE_SECONDS,
-unless a change since it was stored hid content (withdrawal, unpublication, a scheduled
-version going live, a deletion): then nobody gets the old copy, they wait for the new
-one. Two readers missing the same page at once cause one render.
+cache; one such re-render at a time per machine) while the others serve the previous
+copy, for at most PRESSOFFICE_STALE_SECONDS, unless a change since it was stored hid
+content (withdrawal, unpublication, a scheduled version going live, a deletion): then
+nobody gets the old copy, they wait for the new one. Two readers missing the same page at once cause one render.
 
 Validators follow the tags: the ETag is a digest of the build, the address and the tag
 values; Last-Modified is the newest change among what the response shows. A 304 is
@@ -21,6 +21,7 @@ decided here, before anything renders.
 import dataclasses
 import gzip
 import hashlib
+import socket
 import threading
 import time
 from collections import OrderedDict
@@ -174,6 +175,14 @@ def _lock_key(key):
     return key + ":render"
 
 
+def _stale_key(key):
+    return key + ":stale-since"
+
+
+RENDER_SLOT = f"pressoffice:render-slot:{socket.gethostname()}"  # re-renders of stale pages, one at a time
+SLOT_SECONDS = 2  # a slot left by a process that died frees itself after this
+
+
 def _accepts_gzip(request) -> bool:
     return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
 
@@ -241,13 +250,14 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         if action == "bypass":
             return self.render(request, key, store=False)
-        if action == "render-locked":
+        if action in ("render-locked", "render-slot"):
             try:
                 with cachetags.preloaded(current):
                     return self.render(request, key, schedule=schedule)
             finally:
+                done = [_lock_key(key), _stale_key(key), *([RENDER_SLOT] if action == "render-slot" else [])]
                 try:
-                    cache.delete(_lock_key(key))
+                    cache.delete_many(done)
                 except Exception:
                     cache_down("Page cache unreachable; render lock left to expire")
         with cachetags.preloaded(current):
@@ -273,10 +283,15 @@ class PublicCacheMiddleware:
         if entry is None and not self.cacheable(request, language):
             return "pass", None, schedule, current
         lock = _lock_key(key)
+        if entry is not None and self.may_serve_stale(entry, current):
+            how = self.may_rerender(key)
+            if how and cache.add(lock, 1, settings.PRESSOFFICE_STALE_SECONDS):
+                return ("render-slot" if how == "slot" else "render-locked"), None, schedule, current
+            if how == "slot":
+                cache.delete(RENDER_SLOT)
+            return "stale", entry, schedule, current
         if cache.add(lock, 1, settings.PRESSOFFICE_STALE_SECONDS):
             return "render-locked", None, schedule, current
-        if entry is not None and self.may_serve_stale(entry, current):
-            return "stale", entry, schedule, current
         fresh = self.wait_for(key, lock)
         if fresh is not None:
             return "respond", fresh, schedule, current
@@ -298,6 +313,18 @@ class PublicCacheMiddleware:
             return False  # the tag's value was lost: nothing is known about it
         marks = cache.get_many([cachetags.hard_key(tag) for tag in changed])
         return all(marks.get(cachetags.hard_key(tag), 0) <= abs(entry.snapshot[tag]) for tag in changed)
+
+    def may_rerender(self, key) -> str | None:
+        """Whether this process re-renders a page it could serve stale. One re-render at a
+        time per machine ("slot": it takes the machine's render slot), so that after a
+        publication the other processes go on serving while the changed pages are
+        re-rendered one after the other; but a page stale for the stale seconds already is
+        re-rendered at once ("overdue")."""
+        if cache.add(RENDER_SLOT, 1, SLOT_SECONDS):
+            return "slot"
+        now = time.time()
+        since = cache.get_or_set(_stale_key(key), now, settings.PRESSOFFICE_STALE_SECONDS * 2)
+        return "overdue" if now - since >= settings.PRESSOFFICE_STALE_SECONDS else None
 
     def wait_for(self, key, lock):
         """Another process is rendering this page: wait for its copy (a current one),

@@ -459,3 +459,26 @@ def test_moving_a_live_statement_to_another_topic_updates_both_topics_lists(clie
     assert all(after[key] != values.get(key) and after[key] > 0 for key in heads)
     assert "Holt on trade" in get(client, "/en/topics/water/").content.decode()
     assert get(client, "/en/topics/water/")["ETag"] != new["ETag"]
+
+
+def test_stale_pages_are_re_rendered_one_at_a_time_per_machine_single_render(cacheable, settings):
+    """While another process of the machine re-renders a stale page, this one serves its
+    stale pages as they are, and re-renders them once the machine's slot is free, or
+    once they have been stale for the stale seconds."""
+    settings.PRESSOFFICE_STALE_SECONDS = 0.3
+    view = SlowView(seconds=0)
+    middleware = pagecache.PublicCacheMiddleware(view)
+    middleware(RequestFactory().get("/en/slow/"))
+    cachetags.invalidate({"test-page"})
+    view.body = b"second"
+    cache.add(pagecache.RENDER_SLOT, 1, 5)  # another process is re-rendering
+    assert middleware(RequestFactory().get("/en/slow/")).content == b"first" and view.renders == 1
+    cache.delete(pagecache.RENDER_SLOT)
+    assert middleware(RequestFactory().get("/en/slow/")).content == b"second" and view.renders == 2
+    assert cache.get(pagecache.RENDER_SLOT) is None  # given back
+    cachetags.invalidate({"test-page"})
+    view.body = b"third"
+    cache.add(pagecache.RENDER_SLOT, 1, 5)
+    assert middleware(RequestFactory().get("/en/slow/")).content == b"second"
+    time.sleep(0.35)  # stale for the stale seconds: re-rendered although the slot is taken
+    assert middleware(RequestFactory().get("/en/slow/")).content == b"third" and view.renders == 3
