@@ -421,7 +421,11 @@ def on_public_change(sender=None, *, translation, reason, before=(), **kwargs):
         return
     invalidate(for_change(translation, reason, before), hard=reason in HARD_REASONS, purge=False)
     if reason not in TEXT_ONLY_REASONS:
-        refresh_choices(translation.language)
+        from .listing import refresh_choices
+
+        # After a metadata change the statement's earlier people and topics are not known
+        # here: everything is checked.
+        refresh_choices(translation.language, None if reason == "metadata" else translation.statement)
     if reason == "publish":
         refresh_schedule()
 
@@ -430,27 +434,3 @@ def changed_since(snapshot: dict, started_ns: int) -> bool:
     """Whether any tag was invalidated after a render began (its copy may predate the
     change: not to be stored). App servers' clocks must agree (NTP)."""
     return any(value > 0 and value >= started_ns for value in snapshot.values())
-
-
-def refresh_choices(language):
-    """After a change of membership: if the people, topics and countries the lists of
-    `language` offer changed, every page offering them is out of date (else none is)."""
-    from .listing import filter_choices
-
-    offered = filter_choices(language)
-    digests = {
-        f"pressoffice:choices-digest:{language}:{dimension}": hashlib.sha256(
-            repr(offered[dimension]).encode()
-        ).hexdigest()
-        for dimension in CHOICE_DIMENSIONS
-    }
-    try:
-        known = cache.get_many(list(digests))
-        changed = {key: digest for key, digest in digests.items() if known.get(key) != digest}
-        if changed:
-            invalidate({choices(language, key.rsplit(":", 1)[1]) for key in changed})
-            cache.set_many(changed, None)
-    except Exception:
-        from .freshness import cache_down
-
-        cache_down("Cache unreachable; filter choices not checked")

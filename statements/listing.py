@@ -8,6 +8,7 @@ use it, and none of it is a view.
 
 import hashlib
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.translation import get_language
 
@@ -88,6 +89,59 @@ def filter_choices(language, skip=frozenset()):
         rows = queryset.distinct().order_by(order).only(key, "name", "names")
         choices[name] = [(getattr(row, key), row.name_in(language)) for row in rows]
     return choices
+
+
+OFFERED_SECONDS = 3600  # the offered sets are rebuilt whole at least this often
+
+
+def refresh_choices(language, statement=None):
+    """After a change of membership: if the people, topics and countries the lists of
+    `language` offer changed, every page offering them is out of date (else none is).
+
+    What is offered is kept in the cache as sets of slugs and codes. Given the statement
+    that changed, only its own people, topics and countries are looked up (a few indexed
+    queries); without one, or when the sets are not in the cache, everything is."""
+    keys = {name: f"pressoffice:choices-offered:{language}:{name}" for name in cachetags.CHOICE_DIMENSIONS}
+    try:
+        known = cache.get_many(list(keys.values()))
+        if statement is not None and len(known) == len(keys):
+            changed = {}
+            for name, values in _values_of(statement).items():
+                now, was = offered(language, name, values), known[keys[name]] & values
+                if now != was:
+                    changed[keys[name]] = (known[keys[name]] - values) | now
+        else:
+            everything = filter_choices(language)
+            sets = {key: frozenset(str(value) for value, _label in everything[name]) for name, key in keys.items()}
+            changed = {key: value for key, value in sets.items() if known.get(key) != value}
+        if changed:
+            cachetags.invalidate({cachetags.choices(language, key.rsplit(":", 1)[1]) for key in changed})
+            cache.set_many({key: frozenset(value) for key, value in changed.items()}, OFFERED_SECONDS)
+    except Exception:
+        freshness.cache_down("Cache unreachable; filter choices not checked")
+
+
+def _values_of(statement) -> dict:
+    return {
+        "person": set(statement.participations.values_list("person__slug", flat=True)),
+        "topic": set(statement.topics.values_list("slug", flat=True)),
+        "country": set(statement.countries.values_list("code", flat=True)),
+    }
+
+
+def offered(language, name, values) -> frozenset:
+    """Which of `values` (slugs, or codes for countries) the lists of `language` offer."""
+    if not values:
+        return frozenset()
+    statements = public_versions(language).values("statement_id")
+    if name == "person":
+        found = Person.objects.filter(participations__statement_id__in=statements, slug__in=values)
+        return frozenset(found.values_list("slug", flat=True).distinct())
+    if name == "topic":
+        found = Topic.objects.filter(statements__id__in=statements, slug__in=values)
+        return frozenset(found.values_list("slug", flat=True).distinct())
+    found = Country.objects.filter(statements__id__in=statements, code__in=values)
+    return frozenset(found.values_list("code", flat=True).distinct())
 
 
 def active_filters(query, fixed) -> list[dict]:

@@ -81,3 +81,36 @@ def test_a_search_follows_a_minor_correction_of_the_text(client, staff, commit):
         publish_correction(version, staff, "The talks touched on quillwort conservation.")
     found = client.get("/en/statements/?q=quillwort").content.decode()
     assert "1 statement" in found and "Holt on trade" in found
+
+
+def test_the_filters_offer_a_new_person_at_once_and_stop_offering_one_no_longer_shown(client, staff, commit):
+    from statements import workflow
+
+    holt = make_person("Maren Holt", slug="maren-holt")
+    publish_new(staff, commit, "Holt on trade", people=[holt])
+    assert '<option value="maren-holt">' in client.get("/en/statements/").content.decode()
+    vell = make_person("Tomas Vell", slug="tomas-vell")
+    assert '<option value="tomas-vell">' not in client.get("/en/statements/").content.decode()
+    version = publish_new(staff, commit, "Vell on water", people=[vell])
+    assert '<option value="tomas-vell">' in client.get("/en/statements/").content.decode()
+    with commit():
+        workflow.unpublish(translation=version, actor=staff["publisher"], reason="published_in_error")
+    page = client.get("/en/statements/").content.decode()
+    assert '<option value="tomas-vell">' not in page and '<option value="maren-holt">' in page
+
+
+def test_a_publication_about_people_already_offered_leaves_the_filters_alone(client, staff, commit, monkeypatch):
+    from django.core.cache import cache
+
+    from statements import cachetags, listing
+
+    holt, trade = make_person("Maren Holt", slug="maren-holt"), make_topic("Trade", slug="trade")
+    publish_new(staff, commit, "Holt on trade", people=[holt], topics=[trade])
+    client.get("/en/statements/")
+    offered = {name: cache.get(cachetags.key(cachetags.choices("en", name))) for name in ("person", "topic")}
+
+    everything = []  # the offered sets are known: only the statement's own are looked up
+    monkeypatch.setattr(listing, "filter_choices", lambda *args, **kwargs: everything.append(args))
+    publish_new(staff, commit, "Holt again on trade", people=[holt], topics=[trade])
+    assert everything == []
+    assert {name: cache.get(cachetags.key(cachetags.choices("en", name))) for name in offered} == offered
