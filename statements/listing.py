@@ -130,18 +130,11 @@ def _values_of(statement) -> dict:
 
 
 def offered(language, name, values) -> frozenset:
-    """Which of `values` (slugs, or codes for countries) the lists of `language` offer."""
-    if not values:
-        return frozenset()
-    statements = public_versions(language).values("statement_id")
-    if name == "person":
-        found = Person.objects.filter(participations__statement_id__in=statements, slug__in=values)
-        return frozenset(found.values_list("slug", flat=True).distinct())
-    if name == "topic":
-        found = Topic.objects.filter(statements__id__in=statements, slug__in=values)
-        return frozenset(found.values_list("slug", flat=True).distinct())
-    found = Country.objects.filter(statements__id__in=statements, code__in=values)
-    return frozenset(found.values_list("code", flat=True).distinct())
+    """Which of `values` (slugs, or codes for countries) the lists of `language` offer:
+    one EXISTS each, which the indexes answer from the person, topic or country."""
+    field = {"person": "statement__participations__person__slug", "topic": "statement__topics__slug",
+             "country": "statement__countries__code"}[name]  # fmt: skip
+    return frozenset(value for value in values if public_versions(language).filter(**{field: value}).exists())
 
 
 def active_filters(query, fixed) -> list[dict]:
