@@ -319,7 +319,11 @@ class PublicCacheMiddleware:
         time per machine ("slot": it takes the machine's render slot), so that after a
         publication the other processes go on serving while the changed pages are
         re-rendered one after the other; but a page stale for the stale seconds already is
-        re-rendered at once ("overdue")."""
+        re-rendered at once ("overdue"). Behind an HTTP cache that is purged by tag
+        (PRESSOFFICE_PURGE_URLS), pages are re-rendered at once ("now"): the cache in front
+        already sends one refresh per page and serves its copy meanwhile."""
+        if settings.PRESSOFFICE_PURGE_URLS:
+            return "now"
         if cache.add(RENDER_SLOT, 1, SLOT_SECONDS):
             return "slot"
         now = time.time()

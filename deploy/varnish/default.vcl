@@ -74,6 +74,17 @@ sub vcl_hash {
 }
 
 sub vcl_backend_response {
+    # The app's previous copy of a page it is re-rendering (it re-renders stale pages one
+    # at a time): a background refresh keeps the copy in grace and tries again with the
+    # next reader; a reader with nothing in cache gets it, kept by nobody.
+    if (beresp.http.X-Stale) {
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
     # Only what the app tagged as a public response is kept (it is what a purge can reach).
     if (!beresp.http.Surrogate-Key || beresp.http.Set-Cookie
         || beresp.http.Cache-Control ~ "(?i)(private|no-store|no-cache)") {
