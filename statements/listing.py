@@ -57,9 +57,13 @@ def public_choices(language, skip=()) -> dict:
     """`filter_choices`, kept in the cache until the choices a language's lists offer change."""
     skip = sorted(skip)
     tags = [cachetags.choices(language, name) for name in cachetags.CHOICE_DIMENSIONS if name not in skip]
-    return freshness.cached(
-        f"choices:{language}:{','.join(skip)}", lambda: with_options(filter_choices(language, skip)), tags
-    )
+
+    def compute():
+        choices = filter_choices(language, skip)
+        remember_offered(language, choices)
+        return with_options(choices)
+
+    return freshness.cached(f"choices:{language}:{','.join(skip)}", compute, tags)
 
 
 def with_options(choices: dict) -> dict:
@@ -94,26 +98,48 @@ def filter_choices(language, skip=frozenset()):
 OFFERED_SECONDS = 3600  # the offered sets are rebuilt whole at least this often
 
 
+def _offered_key(language, name) -> str:
+    return f"pressoffice:choices-offered:{language}:{name}"
+
+
+def remember_offered(language, choices):
+    """Keep what `choices` (as `filter_choices` made them) offer, for `refresh_choices`."""
+    offered_now = {
+        _offered_key(language, name): frozenset(str(value) for value, _label in choices[name])
+        for name in cachetags.CHOICE_DIMENSIONS
+        if name in choices
+    }
+    try:
+        cache.set_many(offered_now, OFFERED_SECONDS)
+    except Exception:
+        freshness.cache_down("Cache unreachable; offered choices not kept")
+
+
 def refresh_choices(language, statement=None):
     """After a change of membership: if the people, topics and countries the lists of
     `language` offer changed, every page offering them is out of date (else none is).
 
-    What is offered is kept in the cache as sets of slugs and codes. Given the statement
-    that changed, only its own people, topics and countries are looked up (a few indexed
-    queries); without one, or when the sets are not in the cache, everything is."""
-    keys = {name: f"pressoffice:choices-offered:{language}:{name}" for name in cachetags.CHOICE_DIMENSIONS}
+    What is offered is kept in the cache as sets of slugs and codes (by the pages that
+    build the choices, and here). Given the statement that changed, only its own people,
+    topics and countries are looked up (an indexed EXISTS each); a dimension whose set is
+    not in the cache, or every one without a statement, is built whole."""
+    keys = {name: _offered_key(language, name) for name in cachetags.CHOICE_DIMENSIONS}
     try:
         known = cache.get_many(list(keys.values()))
-        if statement is not None and len(known) == len(keys):
-            changed = {}
+        changed = {}
+        if statement is not None:
             for name, values in _values_of(statement).items():
-                now, was = offered(language, name, values), known[keys[name]] & values
-                if now != was:
-                    changed[keys[name]] = (known[keys[name]] - values) | now
-        else:
-            everything = filter_choices(language)
-            sets = {key: frozenset(str(value) for value, _label in everything[name]) for name, key in keys.items()}
-            changed = {key: value for key, value in sets.items() if known.get(key) != value}
+                if keys[name] in known:
+                    now, was = offered(language, name, values), known[keys[name]] & values
+                    if now != was:
+                        changed[keys[name]] = (known[keys[name]] - values) | now
+        whole = [name for name, key in keys.items() if statement is None or key not in known]
+        if whole:
+            everything = filter_choices(language, skip={name for name in keys if name not in whole})
+            for name in whole:
+                value = frozenset(str(item) for item, _label in everything[name])
+                if known.get(keys[name]) != value:
+                    changed[keys[name]] = value
         if changed:
             cachetags.invalidate({cachetags.choices(language, key.rsplit(":", 1)[1]) for key in changed})
             cache.set_many({key: frozenset(value) for key, value in changed.items()}, OFFERED_SECONDS)

@@ -37,7 +37,6 @@ def test_get_many_leaves_out_expired_values(caches, monkeypatch):
     assert django_cache.get_many(["short", "long"]) == {"long": 2}
 
 
-
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_a_hit_on_redis_compares_the_raw_replies_and_still_sees_every_change(settings):

@@ -114,3 +114,23 @@ def test_a_publication_about_people_already_offered_leaves_the_filters_alone(cli
     publish_new(staff, commit, "Holt again on trade", people=[holt], topics=[trade])
     assert everything == []
     assert {name: cache.get(cachetags.key(cachetags.choices("en", name))) for name in offered} == offered
+
+
+def test_a_page_building_the_choices_keeps_what_they_offer_for_the_next_publication(
+    client, staff, commit, monkeypatch
+):
+    from django.core.cache import cache
+
+    from statements import cachetags, listing
+
+    holt, trade = make_person("Maren Holt", slug="maren-holt"), make_topic("Trade", slug="trade")
+    publish_new(staff, commit, "Holt on trade", people=[holt], topics=[trade])
+    cache.delete_many([f"pressoffice:choices-offered:en:{name}" for name in cachetags.CHOICE_DIMENSIONS])
+    cachetags.invalidate({cachetags.choices("en", name) for name in cachetags.CHOICE_DIMENSIONS})
+    assert '<option value="maren-holt">' in client.get("/en/statements/").content.decode()  # builds them
+    offered = {name: cache.get(cachetags.key(cachetags.choices("en", name))) for name in ("person", "topic")}
+    everything = []
+    monkeypatch.setattr(listing, "filter_choices", lambda *args, **kwargs: everything.append(args))
+    publish_new(staff, commit, "Holt again on trade", people=[holt], topics=[trade])
+    assert everything == []
+    assert {name: cache.get(cachetags.key(cachetags.choices("en", name))) for name in offered} == offered

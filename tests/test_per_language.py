@@ -6,7 +6,6 @@ from django.template import engines
 from django.utils import translation
 
 
-
 def render(template, **context):
     return template.render(context)
 

@@ -65,7 +65,10 @@ def test_without_redis_the_cache_is_shared_by_every_process_on_the_machine(tmp_p
     worker's publication or withdrawal has made stale: the default is a folder."""
     env = {"PRESSOFFICE_CACHE_DIR": str(tmp_path), "REDIS_URL": ""}
     write = "from django.core.cache import cache; cache.set('shared', 'yes', None)"
-    read = "from django.core.cache import cache; from django.core.cache import caches; print(cache.get_many(['shared'])['shared'], type(caches['default']).__name__)"
+    read = (
+        "from django.core.cache import cache, caches;"
+        "print(cache.get_many(['shared'])['shared'], type(caches['default']).__name__)"
+    )
     assert run_django("pressoffice.settings.dev", env, "shell", "--no-imports", "-c", write).returncode == 0
     result = run_django("pressoffice.settings.dev", env, "shell", "--no-imports", "-c", read)
     assert result.stdout.strip() == "yes FileCache", result.stderr
