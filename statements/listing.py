@@ -22,7 +22,7 @@ ACTIVE_FILTERS = ("person", "topic", "country", "kind", "date_after", "date_befo
 
 def public_versions(language=None):
     """Public versions in `language` (the active language by default)."""
-    return Translation.objects.public().in_language(language or get_language())
+    return Translation.objects.public(language=language or get_language())
 
 
 def canonical_query(data) -> str:

@@ -134,3 +134,31 @@ def test_a_page_building_the_choices_keeps_what_they_offer_for_the_next_publicat
     publish_new(staff, commit, "Holt again on trade", people=[holt], topics=[trade])
     assert everything == []
     assert {name: cache.get(cachetags.key(cachetags.choices("en", name))) for name in offered} == offered
+
+
+def test_the_public_versions_of_one_language_are_the_visibility_rule_in_that_language(staff, commit):
+    """`public(language=…)` (planned from the language's indexes on SQLite) keeps exactly
+    what `public()` keeps in that language: not drafts, not scheduled versions."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from statements.models import Translation
+
+    person = make_person("Maren Holt")
+    live = publish_new(staff, commit, "Live", people=[person])
+    statement = make_statement(participants=[person])
+    make_version(statement, title="Draft", actor=staff["editor"])
+    later = make_version(make_statement(participants=[person]), title="Later", actor=staff["editor"])
+    with commit():
+        review_and_publish(later, staff, at=timezone.now() + datetime.timedelta(hours=1))
+    french = make_version(make_statement(participants=[person]), language="fr", title="Vivant", actor=staff["editor"])
+    with commit():
+        review_and_publish(french, staff)
+    by_rule = set(Translation.objects.public().filter(language="en").values_list("pk", flat=True))
+    assert set(Translation.objects.public(language="en").values_list("pk", flat=True)) == by_rule == {live.pk}
+    later_on = Translation.objects.public(timezone.now() + datetime.timedelta(hours=2), language="en")
+    assert set(later_on.values_list("pk", flat=True)) == {live.pk, later.pk}
+    if connection.vendor == "sqlite":
+        assert '+"statements_translation"."published_at" <=' in str(Translation.objects.public(language="en").query)

@@ -32,6 +32,27 @@ class LiteralIn(models.Lookup):
         return f"{lhs} IN ({', '.join(repr(str(v)) for v in self.rhs)})", params
 
 
+@models.DateTimeField.register_lookup
+class LiveBy(models.lookups.LessThanOrEqual):
+    """`published_at__live_by=now`: `<=`, which SQLite never starts a search from.
+
+    For the public versions of one language (`public(language=…)`): nearly every released
+    version is live, so `published_at <= now` keeps almost every row, yet SQLite, seeing
+    a range on the first column of the `published_at` index, walked that index and read
+    each row for its language (0.4 s to count one language at 100 000 statements) instead
+    of a language index (0.02 s). A unary plus makes the column an expression to SQLite's
+    planner; other databases get plain `<=`."""
+
+    lookup_name = "live_by"
+
+    def get_rhs_op(self, connection, rhs):
+        return connection.operators["lte"] % rhs
+
+    def as_sql(self, compiler, connection):
+        sql, params = super().as_sql(compiler, connection)
+        return (f"+{sql}" if connection.vendor == "sqlite" else sql), params
+
+
 def public_q(now=None, prefix: str = "") -> Q:
     """The one visibility rule, as a Q usable from related models (prefix="translations__")."""
     now = now or timezone.now()
@@ -53,14 +74,18 @@ class TranslationQuerySet(models.QuerySet):
 
             note_versions(self._result_cache)
 
-    def public(self, now=None):
-        """Versions readers may see: published or withdrawn, and live by `now`.
+    def public(self, now=None, *, language=None):
+        """Versions readers may see: published or withdrawn, and live by `now`; in one
+        `language` if given (then planned from the language's indexes: see `LiveBy`).
 
         The only way any public code path (page, list, feed, sitemap, search, API)
         reaches content. A future `published_at` means scheduled: it becomes visible
         at that instant, with no job to run.
         """
-        return self.filter(public_q(now))
+        if language is None:
+            return self.filter(public_q(now))
+        now = now or timezone.now()
+        return self.filter(language=language, status__literal_in=RELEASED_STATUSES, published_at__live_by=now)
 
     def unpublished(self):
         """Versions taken off the site after being public: they answer 410 or 301."""
