@@ -244,7 +244,8 @@ def main():
     env = environment(database_url, cached=False)
     paths = urls(env)
     queries = queries_per_request(env, {k: v for k, v in paths.items() if k != "static file"})
-    print(f"## N = {count}, {db} (generated in {seconds:.0f} s)\n")
+    made = f"generated in {seconds:.0f} s" if seconds else "data set copied from BENCH_DATA"
+    print(f"## N = {count}, {db} ({made})\n")
     for cached in (False, True):
         results, rss = run_mode(database_url, cached, paths)
         label = "cached (Redis)" if cached else "uncached"

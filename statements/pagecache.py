@@ -420,9 +420,10 @@ class PublicCacheMiddleware:
         gz = entry.gzipped is not None and _accepts_gzip(request)
         if entry.status == 200 and self.not_modified(request, entry):
             response = HttpResponseNotModified()
-            for name, value in entry.prepared(gz).values():
-                if name.lower() in NOT_MODIFIED_HEADERS:
-                    response[name] = value
+            prepared = entry.prepared(gz)
+            response.headers = PreparedHeaders(
+                {name: prepared[name] for name in NOT_MODIFIED_HEADERS if name in prepared}
+            )
         else:
             body = entry.gzipped if gz else entry.body
             response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry.status)
