@@ -60,7 +60,7 @@ def statement_list(request):
     ids = list(current.object_list)
     # Items are rendered once per version and stored (statements/rendered.py); the newest
     # change among them is the first's (the list is newest first).
-    newest = Translation.objects.filter(pk__in=ids[:1]).values_list("public_updated_at", flat=True).first()
+    newest = Translation.objects.public().filter(pk__in=ids[:1]).values_list("public_updated_at", flat=True).first()
     cachetags.note_version_ids(ids, newest)
     origin = f"{request.scheme}://{request.get_host()}"
     items = rendered.fragments("ninjs", ids, lambda missing: _render_items(missing, request), origin)

@@ -40,7 +40,7 @@ def list_tags(language, heads) -> list[str]:
 
 def load_rows(ids):
     """The versions of one list page, with the participants a row shows."""
-    return Translation.objects.filter(pk__in=ids).select_related("statement").with_participant_names()
+    return Translation.objects.public().filter(pk__in=ids).select_related("statement").with_participant_names()
 
 
 class Row:
