@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import cachetags, languages, rendered
 from .filters import bind, page_number
-from .listing import canonical_query, list_tags
+from .listing import canonical_query
 from .models import Translation
 from .paginator import IdPaginator
 
@@ -52,7 +52,7 @@ def statement_list(request):
         PER_PAGE,
         load=None,
         cache_key=None if q else f"ninjs:{language or '*'}:{canonical_query(bound.data)}",
-        cache_tags=list_tags(language or cachetags.ALL_LANGUAGES, bound.heads),
+        cache_tags=bound.heads,
     )
     if page > max(paginator.num_pages, 1):
         raise Http404

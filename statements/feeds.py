@@ -21,7 +21,7 @@ from . import cachetags, rendered
 from .feedgenerators import AtomFeed, JsonFeed, RssFeed, hub_url
 from .filters import bind, whole_number
 from .freshness import cached
-from .listing import canonical_query, list_tags, public_choices, public_versions
+from .listing import canonical_query, public_choices, public_versions
 from .models import Statement, Translation
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
@@ -50,7 +50,7 @@ class StatementFeed(Feed):
         # The newest entries are kept while the list's heads stand (not a search's: its
         # members change with the text).
         self.cache_key = None if q else f"feed:{self.language}:{canonical_query(bound.data)}:{limit}"
-        self.cache_tags = list_tags(self.language, bound.heads)
+        self.cache_tags = bound.heads  # and `site`, which every cached datum carries
         response = super().__call__(request, *args, **kwargs)
         links = [f'<{request.build_absolute_uri()}>; rel="self"']
         if hub_url():

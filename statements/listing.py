@@ -31,13 +31,6 @@ def canonical_query(data) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def list_tags(language, heads) -> list[str]:
-    """What a list's members (its count, its pages' ids) are kept in the cache under: its
-    heads (and `site`, which every cached datum carries: a topic edit or a change of a
-    person's or country's address changes which statements a filter names)."""
-    return list(heads)
-
-
 def load_rows(ids):
     """The versions of one list page, with the participants a row shows."""
     return Translation.objects.public().filter(pk__in=ids).select_related("statement").with_participant_names()

@@ -5,8 +5,9 @@ index can answer without touching the rows), then fetches just those rows with t
 relations. Page 500 costs about what page 1 does.
 
 Given a `cache_key`, the count and each page's ids are kept in the cache while the
-list's tags stand (its heads: statements/cachetags.py), so a list whose members have
-not changed is not queried again, and its query is not even built.
+list's heads stand (statements/cachetags.py; `cached` adds `site`, which a topic edit
+or a change of a person's or country's address invalidates: filters name them by it), so
+a list whose members have not changed is not queried again, nor its query built.
 """
 
 from django.core.paginator import Page, Paginator

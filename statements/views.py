@@ -24,7 +24,6 @@ from .listing import (
     Row,
     active_filters,
     canonical_query,
-    list_tags,
     load_rows,
     public_choices,
     public_versions,
@@ -90,7 +89,7 @@ class FilteredListView(TemplateView):
             load=load_rows,
             # A search's members change with the text (minor corrections too): never kept.
             cache_key=None if q else f"{get_language()}:{canonical_query(bound.data)}",
-            cache_tags=list_tags(get_language(), bound.heads),
+            cache_tags=bound.heads,
         )
         if paginator.count == 0 and not self.allow_empty:
             raise Http404(_("Nothing has been published here."))
