@@ -383,3 +383,13 @@ PRESSOFFICE_MAX_BODY_BYTES = int(
 # Per-client rate limits, "requests/seconds"; empty or "off" turns one off.
 PRESSOFFICE_RATE_LIMIT_SEARCH = os.environ.get("PRESSOFFICE_RATE_LIMIT_SEARCH", "60/60")
 PRESSOFFICE_RATE_LIMIT_FEEDS = os.environ.get("PRESSOFFICE_RATE_LIMIT_FEEDS", "120/60")
+
+# Signed editions (statements/signing.py, statements/tlog.py). The office's Ed25519
+# private key, PEM (PKCS#8), outside the database: `manage.py signing_key create` writes
+# it. Without a readable key every publication is refused (`check --deploy` warns).
+PRESSOFFICE_SIGNING_KEY_FILE = os.environ.get("PRESSOFFICE_SIGNING_KEY_FILE", "")
+# Development and tests only: make a key on first use when the file does not exist.
+PRESSOFFICE_SIGNING_KEY_AUTOCREATE = False
+# The transparency log's name: the first line of every checkpoint and the signed note's
+# key name (C2SP tlog-checkpoint). Set it once, to the site's host: it never changes.
+PRESSOFFICE_LOG_ORIGIN = os.environ.get("PRESSOFFICE_LOG_ORIGIN", "press-office.invalid/transparency")

@@ -15,3 +15,10 @@ STATIC_ROOT = None
 # Readable logs on a developer's terminal (unless DJANGO_LOG_FORMAT says otherwise).
 if not os.environ.get("DJANGO_LOG_FORMAT"):
     LOGGING = {**LOGGING, "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}}}  # noqa: F405
+
+# Signed editions: a development key, made on first use in a git-ignored folder
+# (var/signing/); the first signing says where (statements/signing.py).
+PRESSOFFICE_SIGNING_KEY_FILE = os.environ.get("PRESSOFFICE_SIGNING_KEY_FILE") or str(
+    BASE_DIR / "var" / "signing" / "dev-signing-key.pem"  # noqa: F405
+)
+PRESSOFFICE_SIGNING_KEY_AUTOCREATE = True

@@ -19,6 +19,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A throwaway signing key per test run, made on first use (tests/conftest.py gives each
+# test that needs another its own).
+PRESSOFFICE_SIGNING_KEY_FILE = str(MEDIA_ROOT / "signing" / "test-key.pem")
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # Tests change content inside transactions that never commit, so the after-commit

@@ -6,6 +6,7 @@
 - `statements`: statements and their participants;
 - `versions`: language versions (`Translation`) and their revisions;
 - `staff`: staff profiles, the audit log, preview links;
+- `editions`: signed editions, signing keys and the transparency log;
 - `jobs`: the background tasks' own records (outbox, WebSub deliveries, periodic runs);
 - `states`: the publication states; `querysets`: which rows, for readers and editors.
 
@@ -43,6 +44,7 @@ announced
     time (and the worker's periodic trigger, or `publish_due`) announces it.
 """
 
+from .editions import Checkpoint, Edition, LogNode, SigningKey
 from .fields import LanguageField, NamedModel, private_storage, validate_names
 from .images import Image, Rendition
 from .jobs import OutboxTask, PeriodicJob, WebSubDelivery
@@ -59,9 +61,12 @@ __all__ = [
     "UNRELEASED_STATUSES",
     "Appointment",
     "AuditEntry",
+    "Checkpoint",
     "Country",
+    "Edition",
     "Image",
     "LanguageField",
+    "LogNode",
     "NamedModel",
     "OutboxTask",
     "Participation",
@@ -72,6 +77,7 @@ __all__ = [
     "Rendition",
     "Revision",
     "Role",
+    "SigningKey",
     "StaffProfile",
     "Statement",
     "Status",

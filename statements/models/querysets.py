@@ -1,5 +1,6 @@
 """Which rows: every rule about which statements a reader or an editor sees lives here."""
 
+import datetime
 import re
 
 from django.conf import settings
@@ -90,6 +91,18 @@ class TranslationQuerySet(models.QuerySet):
     def unpublished(self):
         """Versions taken off the site after being public: they answer 410 or 301."""
         return self.filter(status=Status.UNPUBLISHED, first_published_at__isnull=False)
+
+    def once_public(self, now=None):
+        """Public versions and those unpublished after being public: the versions whose
+        signed editions are listed (statements/editions.py). An unpublished version's
+        editions show their numbers, times and hashes only, never their text."""
+        return self.filter(public_q(now) | Q(status=Status.UNPUBLISHED, first_published_at__isnull=False))
+
+    def tombstones(self, now=None, days: int = 30):
+        """Versions unpublished in the last `days`: the feeds' kill notices, which carry
+        only a version's id, reference and time of removal, never its title or text."""
+        now = now or timezone.now()
+        return self.unpublished().filter(unpublished_at__gt=now - datetime.timedelta(days=days))
 
     def with_outdated(self):
         """Annotate `is_outdated`: a major revision of the original was published after

@@ -137,6 +137,10 @@ class Translation(models.Model):
     # When the side effects of going live (cache, WebSub) last ran; `publish_due` runs
     # them for scheduled versions whose time has come.
     announced_at = models.DateTimeField(null=True, editable=False)
+    # The newest signed edition (statements/models/editions.py) and when it became public:
+    # ninjs `version` and `versionCreated`, the feeds' edition links. Set by the workflow.
+    edition = models.PositiveIntegerField(default=0, editable=False)
+    edition_at = models.DateTimeField(null=True, editable=False)
     # PostgreSQL only: the live text's search vector (statements/search.py); SQLite
     # searches an FTS5 table instead.
     search_vector = SearchVectorField(null=True, editable=False)

@@ -10,12 +10,15 @@ text changes). A refusal raises TransitionError and changes nothing.
 - `publication`: submit_for_review, reject, publish, unschedule, force_publish,
   approve_retrospectively, withdraw, unpublish, announce_due;
 - `statements`: update_statement and preview links;
+- `editions`: the signed edition every public change makes (in the change's own
+  transaction), and `sign_released` for content created already released;
 - `checks`: one check per offered transition, and `available_actions`;
 - `base`: the refusal, the lock, the audit entry, the signal after commit.
 """
 
 from .base import ConflictError, TransitionError
 from .checks import CHECKS, available_actions, is_allowed
+from .editions import sign_released
 from .publication import (
     announce_due,
     approve_retrospectively,
@@ -55,6 +58,7 @@ __all__ = [
     "restore_revision",
     "revoke_preview_link",
     "save_draft",
+    "sign_released",
     "start_translation",
     "statement_is_released",
     "submit_for_review",

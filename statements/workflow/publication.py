@@ -37,6 +37,7 @@ from .checks import (
     check_unschedule,
     check_withdraw,
 )
+from .editions import Change, new_edition, withhold_unpublic
 
 REDIRECT_MAX_LENGTH = Translation._meta.get_field("redirect_url").max_length
 
@@ -106,6 +107,8 @@ def _release(translation: Translation, revision: Revision, *, at, now, major: bo
     validated_save(translation)
     revision.published_at, revision.published_major = at, major
     revision.save(update_fields=["published_at", "published_major"])
+    change = Change.PUBLICATION if first else (Change.MAJOR_CORRECTION if major else Change.MINOR_CORRECTION)
+    new_edition(translation, change, now=now, change_note=change_note if major else "")
     if at > now:
         changed_public_content(translation, "schedule")  # image files go in place now
         defer(side_effects.announce_due, run_after=at)  # pings at the scheduled time
@@ -174,6 +177,7 @@ def unschedule(*, translation: Translation, actor, now=None) -> Translation:
     translation.published_at = translation.first_published_at = translation.public_updated_at = None
     translation.live_revision = None
     translation.save()
+    withhold_unpublic(translation, now=now)
     audit(
         actor=actor,
         translation=translation,
@@ -240,7 +244,12 @@ def withdraw(*, translation: Translation, actor, explanation: str, now=None) -> 
     explanation = require_text(explanation, _("Withdrawing needs a public explanation."))
     translation.status = Status.WITHDRAWN
     translation.withdrawn_at, translation.withdrawal_explanation = now, explanation
-    translation.save(update_fields=["status", "withdrawn_at", "withdrawal_explanation", "updated_at"])
+    # A kill notice goes to the top of the feeds and moves their updated times.
+    translation.public_updated_at = now
+    translation.save(
+        update_fields=["status", "withdrawn_at", "withdrawal_explanation", "public_updated_at", "updated_at"]
+    )
+    new_edition(translation, Change.WITHDRAWAL, now=now)
     audit(
         actor=actor,
         translation=translation,
@@ -300,7 +309,9 @@ def unpublish(
     translation.status = Status.UNPUBLISHED
     translation.unpublished_at, translation.unpublish_reason = now, reason
     translation.unpublish_explanation, translation.redirect_url = (explanation or "").strip(), redirect_url
+    translation.public_updated_at = now
     translation.save()
+    new_edition(translation, Change.UNPUBLICATION, now=now)
     audit(
         actor=actor,
         translation=translation,

@@ -17,6 +17,7 @@ from .base import (
     require_publisher,
     validated_save,
 )
+from .editions import Change, new_edition
 
 
 def statement_is_released(statement: Statement) -> bool:
@@ -82,6 +83,7 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
         )
         if released:
             for version in statement.translations.released():
+                new_edition(version, Change.METADATA, now=now, only_if_changed=True)
                 changed_public_content(version, "metadata", before=heads)
     return statement
 

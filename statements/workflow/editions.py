@@ -1,0 +1,146 @@
+"""Signed editions, written by the transitions themselves, in their transaction: the
+record (statements/editions.py), its Ed25519 signature, its leaf in the transparency log
+and the log's next signed checkpoint all exist at commit, or nothing does.
+
+- `new_edition`: called by every transition that changes what the public sees of a
+  version (first publication, corrections, withdrawal, unpublication, a change of the
+  metadata the record holds);
+- `withhold_unpublic`: an unscheduled version's editions that never went public are never
+  served;
+- `sign_released`: the first edition of versions created already released (demo data, the
+  generator, the importer), many at a time with one checkpoint.
+"""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import editions, signing, tlog, transparency
+from ..models import Edition, Translation
+from .base import TransitionError
+
+Change = Edition.Change
+
+
+def _signer():
+    try:
+        return signing.signer()
+    except signing.SigningUnavailable as error:
+        raise TransitionError(
+            _("Nothing was changed: the statement cannot be signed. %(why)s") % {"why": error}
+        ) from error
+
+
+def _served_previous(translation):
+    """The newest edition that was or will be public (an unscheduled one is skipped)."""
+    return translation.editions.filter(public_from__isnull=False).order_by("-number").first()
+
+
+def new_edition(translation: Translation, change: str, *, now, change_note: str = "", only_if_changed=False):
+    """Sign and log the next edition of `translation` as it now stands. With
+    `only_if_changed`, none is made when the record would hold what the last one holds."""
+    private, key = _signer()
+    previous = _served_previous(translation)
+    number = (translation.editions.aggregate(n=Max("number"))["n"] or 0) + 1
+    record = editions.build(
+        translation,
+        number=number,
+        change=change,
+        now=now,
+        previous=previous.sha256 if previous else None,
+        key_id=key.key_id,
+        change_note=change_note,
+    )
+    if (
+        only_if_changed
+        and previous is not None
+        and editions.same_content(record, json.loads(bytes(previous.canonical)))
+    ):
+        return None
+    log = transparency.Appender()
+    edition = _edition(translation, record, private, key, log, change=change, now=now)
+    edition.save()
+    log.finish(private, key, now)
+    translation.edition, translation.edition_at = number, edition.public_from
+    Translation.objects.filter(pk=translation.pk).update(edition=number, edition_at=edition.public_from)
+    return edition
+
+
+def _edition(translation, record, private, key, log, *, change, now) -> Edition:
+    data = editions.canonical(record)
+    public_from = max(now, translation.published_at) if translation.published_at else now
+    return Edition(
+        translation=translation,
+        number=record["edition"],
+        change=change,
+        status=record["status"],
+        created_at=now,
+        public_from=public_from,
+        canonical=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text_sha256=editions.text_digest(record["body"]),
+        signature=private.sign(data),
+        key=key,
+        leaf_index=log.append(tlog.leaf_hash(data)),
+    )
+
+
+def withhold_unpublic(translation: Translation, *, now):
+    """Editions made for a publication that is taken back before its time are never
+    served (their record, signature and leaf stay as they were)."""
+    Edition.objects.filter(translation=translation, public_from__gt=now).update(public_from=None)
+
+
+@transaction.atomic
+def sign_released(versions, *, now=None, progress=None) -> int:
+    """Give every released or unpublished version in `versions` that has no edition yet
+    its first, signed and logged, with one checkpoint at the end. For content created
+    already in a state in bulk (load_demo, generate_demo, the importer, the migration);
+    returns how many were signed. Raises TransitionError without a signing key."""
+    now = now or timezone.now()
+    private, key = _signer()
+    unsigned = (
+        Translation.objects.filter(
+            pk__in=versions.values("pk") if isinstance(versions, QuerySet) else [v.pk for v in versions]
+        )
+        .filter(edition=0)
+        .exclude(status__in=Translation.UNRELEASED_STATUSES)
+        .exclude(first_published_at__isnull=True)
+        .select_related("statement", "statement__featured_image")
+        .order_by("first_published_at", "pk")
+    )
+    log, signed = None, 0
+    for chunk in _chunks(unsigned.iterator(chunk_size=500), 500):
+        log = log or transparency.Appender()
+        made = []
+        for version in chunk:
+            at = version.published_at or now
+            record = editions.build(
+                version, number=1, change=Change.PUBLICATION, now=at, previous=None, key_id=key.key_id
+            )
+            made.append(_edition(version, record, private, key, log, change=Change.PUBLICATION, now=at))
+            version.edition, version.edition_at = 1, made[-1].public_from
+        Edition.objects.bulk_create(made)
+        log.flush()
+        Translation.objects.bulk_update(chunk, ["edition", "edition_at"])
+        signed += len(chunk)
+        if progress:
+            progress(len(chunk))
+    if log is not None:
+        log.finish(private, key, now)
+    return signed
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
