@@ -63,6 +63,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 check-deploy: $(VENV)/.installed
+	key=$$(mktemp -d)/signing-key.pem; \
+	$(BIN)/python -c "import sys; from cryptography.hazmat.primitives import serialization as s; from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey as K; open(sys.argv[1], 'wb').write(K.generate().private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()))" $$key; \
+	PRESSOFFICE_SIGNING_KEY_FILE=$$key \
 	DJANGO_SETTINGS_MODULE=pressoffice.settings.prod \
 	DJANGO_SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	DJANGO_ALLOWED_HOSTS=press.example.invalid \

@@ -7,11 +7,15 @@ from django.urls import include, path
 from statements import (
     api,
     converters,  # noqa: F401 - registers the <name:…> path converter
+    editions_views,
     views,
 )
 from statements.freshness import conditional
 from statements.security import rate_limited
 from statements.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from statements.verification import verify_view
+
+feeds_limit = rate_limited("feeds")
 
 urlpatterns = [
     path(settings.PRESSOFFICE_ADMIN_PATH, admin.site.urls),
@@ -33,6 +37,19 @@ urlpatterns = [
         name="api-detail",
     ),
     path("healthz", views.healthz, name="healthz"),
+    # Signed editions and the transparency log (statements/editions_views.py).
+    path(".well-known/press-office/keys.json", feeds_limit(editions_views.keys_json), name="signing-keys"),
+    path("api/editions/<uuid:uuid>/", feeds_limit(editions_views.edition_list), name="edition-list"),
+    path("api/editions/<uuid:uuid>/<int:number>.json", feeds_limit(editions_views.edition_record), name="edition"),
+    path(
+        "api/editions/<uuid:uuid>/<int:number>.sig",
+        feeds_limit(editions_views.edition_signature),
+        name="edition-signature",
+    ),
+    path("transparency/checkpoint", feeds_limit(editions_views.checkpoint), name="checkpoint"),
+    path("transparency/proof/inclusion", feeds_limit(editions_views.inclusion_proof), name="inclusion-proof"),
+    path("transparency/proof/consistency", feeds_limit(editions_views.consistency_proof), name="consistency-proof"),
+    path("verify/", rate_limited("search")(verify_view), name="verify"),
 ]
 urlpatterns += i18n_patterns(path("", include("statements.urls")))
 

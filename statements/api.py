@@ -87,8 +87,53 @@ def _render_items(ids, request) -> dict:
 
 
 def statement_detail(request, uuid):
-    version = get_object_or_404(_versions(), uuid=uuid)
+    version = _versions().filter(uuid=uuid).first()
+    if version is None:
+        # Taken off the site: the kill notice, with nothing of its content.
+        version = get_object_or_404(Translation.objects.unpublished().select_related("statement"), uuid=uuid)
+        return JsonResponse(canceled(version, request), content_type=CONTENT_TYPE)
     return JsonResponse(ninjs(version, request), json_dumps_params={"ensure_ascii": False}, content_type=CONTENT_TYPE)
+
+
+def _edition_renditions(version, absolute) -> list:
+    """The signed edition this item is, as renditions (ninjs has no other open slot)."""
+    if not version.edition:
+        return []
+    base = f"/api/editions/{version.uuid}/{version.edition}"
+    return [
+        {"name": "signed-edition", "href": absolute(f"{base}.json"), "contentType": "application/json"},
+        {"name": "signed-edition-signature", "href": absolute(f"{base}.sig"), "contentType": "text/plain"},
+    ]
+
+
+def _version_fields(version) -> dict:
+    """ninjs `version` is the edition number; `versionCreated` when that edition became
+    public. Every edition moves both (a minor correction too)."""
+    created = version.edition_at or version.public_updated_at
+    return {"version": str(version.edition or 1), "versionCreated": created.isoformat()}
+
+
+def canceled(version, request) -> dict:
+    """An unpublished version's item: its identifiers, its last edition and
+    `pubStatus: canceled`, never its title or text."""
+    absolute = request.build_absolute_uri
+    return {
+        "uri": f"urn:uuid:{version.uuid}",
+        "type": "text",
+        "profile": "pressoffice-statement",
+        **_version_fields(version),
+        "firstCreated": version.first_published_at.isoformat(),
+        "pubStatus": "canceled",
+        "language": version.language,
+        "edNote": _("This statement was removed from the site."),
+        "headlines": [],
+        "bodies": [],
+        "altIds": [
+            {"role": "content_id", "value": str(version.statement.content_id)},
+            {"role": "reference", "value": version.statement.reference},
+        ],
+        "renditions": _edition_renditions(version, absolute),
+    }
 
 
 def _page_url(request, number):
@@ -112,9 +157,8 @@ def ninjs(version, request) -> dict:
         "uri": f"urn:uuid:{version.uuid}",
         "type": "text",
         "profile": "pressoffice-statement",
-        "version": str(version.live_revision.number) if version.live_revision_id else "1",
+        **_version_fields(version),
         "firstCreated": version.first_published_at.isoformat(),
-        "versionCreated": version.public_updated_at.isoformat(),
         "pubStatus": "canceled" if version.is_withdrawn else "usable",
         "language": language,
         "title": version.title,
@@ -159,7 +203,10 @@ def ninjs(version, request) -> dict:
             }
             for country in statement.countries.all()
         ],
-        "renditions": [{"name": "html", "href": absolute(version.get_absolute_url()), "contentType": "text/html"}],
+        "renditions": [
+            {"name": "html", "href": absolute(version.get_absolute_url()), "contentType": "text/html"},
+            *_edition_renditions(version, absolute),
+        ],
         "altIds": [
             {"role": "content_id", "value": str(statement.content_id)},
             {"role": "reference", "value": statement.reference},

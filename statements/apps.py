@@ -14,7 +14,7 @@ class StatementsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
         from PIL import Image as Pillow
 
-        from . import cachetags, models, signals
+        from . import cachetags, models, signals, signing  # noqa: F401 - signing registers its deploy check
 
         # Pillow's own bomb guard, at our limit: a warning past it, an error at twice.
         Pillow.MAX_IMAGE_PIXELS = settings.PRESSOFFICE_IMAGE_MAX_PIXELS

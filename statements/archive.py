@@ -9,7 +9,8 @@ An archive is a gzipped tar holding
   media/private/…   originals and renditions
   media/public/…    the public copies (random folders) as they were
 
-It holds all content, revisions, the audit log, preview links, WebSub deliveries, tasks
+It holds all content, revisions, the signed editions, signing keys (public halves only)
+and the transparency log, the audit log, preview links, WebSub deliveries, tasks
 waiting in the outbox, people, roles, appointments, topics, countries, images, staff
 accounts with their roles, languages and authenticators, and the reference counters. Not
 included: sessions, the login-throttling log, the task queue's results and the periodic
@@ -37,7 +38,7 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from . import search
+from . import search, transparency
 from .models import Translation
 
 FORMAT = "pressoffice-archive/1"
@@ -57,6 +58,10 @@ MODELS = [
     "statements.participation",
     "statements.translation",
     "statements.revision",
+    "statements.signingkey",
+    "statements.edition",
+    "statements.lognode",
+    "statements.checkpoint",
     "statements.staffprofile",
     "statements.auditentry",
     "statements.previewlink",
@@ -243,6 +248,11 @@ def import_(path, progress: Callable = lambda iterable, **kw: iterable) -> dict:
                 connection.check_constraints(table_names=[m._meta.db_table for m in _models()])
                 _reset_sequences()
                 _rebuild_derived()
+                # Signed editions come back as they were: the log rebuilt from them must
+                # match every checkpoint the archive holds, or nothing is restored.
+                problems = transparency.rebuild_and_compare()
+                if problems:
+                    raise ArchiveError(f"The archive's editions do not match its transparency log: {problems[0]}")
                 written = _restore_media(tar, progress)
         except Exception:
             _remove_media(written)

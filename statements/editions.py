@@ -95,7 +95,7 @@ def build(version, *, number: int, change: str, now, previous: str | None, key_i
             "title": p.title(language),
             "part": p.part,
         }
-        for p in statement.participations.with_titles()
+        for p in statement.participations.all()  # prefetched with titles in bulk signing
     ]
     image = statement.featured_image
     images = []
@@ -134,8 +134,10 @@ def build(version, *, number: int, change: str, now, previous: str | None, key_i
         "change_note": change_note,
         "notice": notice,
         "participants": participants,
-        "topics": [{"slug": t.slug, "name": t.name_in(language)} for t in statement.topics.order_by("slug")],
-        "countries": sorted(statement.countries.values_list("code", flat=True)),
+        "topics": [
+            {"slug": t.slug, "name": t.name_in(language)} for t in sorted(statement.topics.all(), key=lambda t: t.slug)
+        ],
+        "countries": sorted(country.code for country in statement.countries.all()),
         "images": images,
         "previous": previous,
         "key_id": key_id,

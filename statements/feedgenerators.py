@@ -9,7 +9,7 @@ import io
 import json
 
 from django.conf import settings
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc2822_date, rfc3339_date
 from django.utils.xmlutils import SimplerXMLGenerator
 
 
@@ -41,6 +41,7 @@ class XmlEntries(StoredEntries):
 
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
 
 
 def hub_url() -> str:
@@ -69,14 +70,39 @@ class RssFeed(XmlEntries, Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content_html"])
         # RSS has no per-item update time; Atom's element says when a major change came.
         handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        _edition(handler, item, "atom:link")
         _media(handler, item)
+
+    def tombstone(self, gone) -> str:
+        """A removed version's item: its id, reference and time of removal, nothing else."""
+        out = io.StringIO()
+        handler = SimplerXMLGenerator(out, "utf-8")
+        handler.startElement("item", {})
+        handler.addQuickElement("title", gone["title"])
+        handler.addQuickElement("link", gone["link"])
+        handler.addQuickElement("description", gone["text"])
+        handler.addQuickElement("guid", gone["id"], {"isPermaLink": "false"})
+        handler.addQuickElement("pubDate", rfc2822_date(gone["when"]))
+        handler.addQuickElement("atom:updated", rfc3339_date(gone["when"]))
+        handler.endElement("item")
+        return out.getvalue()
 
 
 class AtomFeed(XmlEntries, Atom1Feed):
     content_type = "application/atom+xml; charset=utf-8"
 
     def root_attributes(self):
-        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS, "xmlns:at": TOMBSTONES_NS}
+
+    def tombstone(self, gone) -> str:
+        """RFC 6721 `at:deleted-entry`: the removed entry's id, when, and its reference."""
+        out = io.StringIO()
+        handler = SimplerXMLGenerator(out, "utf-8")
+        handler.startElement("at:deleted-entry", {"ref": gone["id"], "when": rfc3339_date(gone["when"])})
+        handler.addQuickElement("link", "", {"rel": "alternate", "href": gone["link"]})
+        handler.addQuickElement("at:comment", gone["text"])
+        handler.endElement("at:deleted-entry")
+        return out.getvalue()
 
     def add_root_elements(self, handler):
         super().add_root_elements(handler)  # includes link rel="self"
@@ -90,7 +116,15 @@ class AtomFeed(XmlEntries, Atom1Feed):
             handler.addQuickElement(
                 "category", "", {"term": category["term"], "scheme": category["scheme"], "label": category["label"]}
             )
+        _edition(handler, item, "link")
         _media(handler, item)
+
+
+def _edition(handler, item, element):
+    """The signed edition this entry shows (statements/editions_views.py)."""
+    if item.get("edition_url"):
+        attributes = {"rel": "related", "type": "application/json", "href": item["edition_url"]}
+        handler.addQuickElement(element, "", attributes)
 
 
 def _media(handler, item):
@@ -159,3 +193,15 @@ class JsonFeed(StoredEntries, SyndicationFeed):
         if item.get("media"):
             entry["image"] = item["media"]["url"]
         return entry
+
+    def tombstone(self, gone) -> str:
+        """A removed version's item: its id, reference and time of removal, nothing else."""
+        entry = {
+            "id": gone["id"],
+            "url": gone["link"],
+            "title": gone["title"],
+            "content_text": gone["text"],
+            "date_modified": rfc3339_date(gone["when"]),
+            "_press_office": {"reference": gone["reference"], "removed": True},
+        }
+        return json.dumps(entry, ensure_ascii=False, indent=1)

@@ -72,15 +72,44 @@ class StatementFeed(Feed):
 
         def newest():
             ordered = self.filterset.qs.order_by("-public_updated_at", "-pk")
-            return list(ordered.values_list("pk", "public_updated_at")[: self.limit])
+            found = ordered.values_list("pk", "public_updated_at")[: self.limit]
+            rows = [(pk, updated, None) for pk, updated in found]
+            return sorted([*rows, *self._tombstones()], key=lambda row: (row[1], row[0]), reverse=True)[: self.limit]
 
         rows = newest() if self.cache_key is None else cached(self.cache_key, newest, self.cache_tags)
-        ids = [pk for pk, _updated in rows]
-        cachetags.note_version_ids(ids, max((updated for _pk, updated in rows), default=None))
+        ids = [pk for pk, _updated, gone in rows if gone is None]
+        cachetags.note_version_ids([pk for pk, *_rest in rows], max((row[1] for row in rows), default=None))
         origin = f"{request.scheme}://{request.get_host()}"
-        feedgen.fragments = rendered.fragments(self.format_name, ids, self._render_entries, origin)
+        entries = dict(zip(ids, rendered.fragments(self.format_name, ids, self._render_entries, origin), strict=False))
+        feedgen.fragments = [
+            entries[pk] if gone is None else feedgen.tombstone(self._tombstone(pk, updated, gone))
+            for pk, updated, gone in rows
+            if gone is not None or pk in entries
+        ]
         feedgen.latest = rows[0][1] if rows else None
         return feedgen
+
+    def _tombstones(self) -> list:
+        """Versions of this list unpublished in the last 30 days, as (id, time, (uuid,
+        reference)): their kill notices. Not for a search (it would match removed text)."""
+        if self.filterset.form.cleaned_data.get("q"):
+            return []
+        gone = self.filterset.filter_queryset(Translation.objects.tombstones().filter(language=self.language))
+        rows = gone.order_by("-public_updated_at", "-pk").values_list(
+            "pk", "public_updated_at", "uuid", "statement__reference"
+        )
+        return [(pk, updated, (str(uuid), reference)) for pk, updated, uuid, reference in rows[: self.limit]]
+
+    def _tombstone(self, pk, updated, gone) -> dict:
+        uuid, reference = gone
+        return {
+            "id": f"urn:uuid:{uuid}",
+            "reference": reference,
+            "when": updated,
+            "link": self.request.build_absolute_uri(reverse("short-link", args=[reference])),
+            "title": _("Removed: %(reference)s") % {"reference": reference},
+            "text": _("The statement %(reference)s was removed from the site.") % {"reference": reference},
+        }
 
     def _render_entries(self, ids) -> dict:
         self._versions = list(Translation.objects.public().filter(pk__in=ids).for_syndication())
@@ -171,8 +200,16 @@ class StatementFeed(Feed):
                 "kind": version.statement.kind,
                 "meeting_date": version.occurred_on.isoformat(),
                 "withdrawn": version.is_withdrawn,
+                "edition": version.edition,
+                "edition_url": self._edition_url(version),
             },
+            "edition_url": self._edition_url(version),
         }
+
+    def _edition_url(self, version):
+        if not version.edition:
+            return None
+        return self.request.build_absolute_uri(reverse("edition", args=[version.uuid, version.edition]))
 
     def _content(self, version):
         if not version.is_withdrawn:

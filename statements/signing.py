@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core import checks
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,3 +125,17 @@ def verify(public: bytes, signature: bytes, data: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def signing_key_configured(app_configs=None, **kwargs):
+    """`check --deploy`: without a readable signing key nothing can be published."""
+    path = key_path()
+    try:
+        if path is None:
+            raise SigningUnavailable("PRESSOFFICE_SIGNING_KEY_FILE is not set.")
+        read_key(path)
+    except SigningUnavailable as error:
+        hint = "Run `manage.py signing_key create` (README: the signing key); publishing is refused until then."
+        return [checks.Warning(f"No usable signing key: {error}", hint=hint, id="pressoffice.W101")]
+    return []

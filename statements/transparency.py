@@ -198,3 +198,7 @@ def _check_checkpoint(checkpoint, rebuilt) -> list[str]:
     if not any(h == wanted and signing.verify(public, s, body.encode()) for _n, h, s in signatures):
         problems.append(f"checkpoint {checkpoint.tree_size}: its signature does not verify")
     return problems
+
+
+def origin() -> str:
+    return settings.PRESSOFFICE_LOG_ORIGIN

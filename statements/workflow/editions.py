@@ -15,12 +15,12 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import editions, signing, tlog, transparency
-from ..models import Edition, Translation
+from ..models import Edition, Participation, Translation
 from .base import TransitionError
 
 Change = Edition.Change
@@ -111,6 +111,11 @@ def sign_released(versions, *, now=None, progress=None) -> int:
         .exclude(status__in=Translation.UNRELEASED_STATUSES)
         .exclude(first_published_at__isnull=True)
         .select_related("statement", "statement__featured_image")
+        .prefetch_related(
+            "statement__topics",
+            "statement__countries",
+            Prefetch("statement__participations", queryset=Participation.objects.with_titles()),
+        )
         .order_by("first_published_at", "pk")
     )
     log, signed = None, 0

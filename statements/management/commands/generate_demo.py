@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from sequences.models import Sequence
 from tqdm import tqdm
 
-from statements import languages, markup, search
+from statements import languages, markup, search, workflow
 from statements.models import (
     Appointment,
     Country,
@@ -82,6 +82,11 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     self.chunk(rng, size, codes, people, topics, countries, counter)
                 progress.update(size)
+        # The generated versions that are (or were) public get their first signed edition,
+        # through the workflow's bulk signer.
+        unsigned = Translation.objects.filter(edition=0, first_published_at__isnull=False)
+        with tqdm(total=unsigned.count(), desc="Signing", unit="ed") as progress:
+            workflow.sign_released(unsigned, progress=progress.update)
         with transaction.atomic():
             for key, last in counter.items():
                 Sequence.objects.update_or_create(name=key, defaults={"last": last})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 
-from statements import images, importer
+from statements import images, importer, workflow
 from statements.demo import content
 from statements.models import (
     Appointment,
@@ -77,6 +77,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.created = 0
             self.load()
+            # Content created already published gets its first signed edition (the workflow's
+            # bulk signer; transitions sign their own).
+            workflow.sign_released(Translation.objects.all())
         message = f"Demo content: {self.created} rows created." if self.created else "Demo content already loaded."
         self.stdout.write(self.style.SUCCESS(message))
 
