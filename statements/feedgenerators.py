@@ -79,7 +79,6 @@ class RssFeed(XmlEntries, Rss201rev2Feed):
         handler = SimplerXMLGenerator(out, "utf-8")
         handler.startElement("item", {})
         handler.addQuickElement("title", gone["title"])
-        handler.addQuickElement("link", gone["link"])
         handler.addQuickElement("description", gone["text"])
         handler.addQuickElement("guid", gone["id"], {"isPermaLink": "false"})
         handler.addQuickElement("pubDate", rfc2822_date(gone["when"]))
@@ -99,7 +98,6 @@ class AtomFeed(XmlEntries, Atom1Feed):
         out = io.StringIO()
         handler = SimplerXMLGenerator(out, "utf-8")
         handler.startElement("at:deleted-entry", {"ref": gone["id"], "when": rfc3339_date(gone["when"])})
-        handler.addQuickElement("link", "", {"rel": "alternate", "href": gone["link"]})
         handler.addQuickElement("at:comment", gone["text"])
         handler.endElement("at:deleted-entry")
         return out.getvalue()
@@ -198,7 +196,6 @@ class JsonFeed(StoredEntries, SyndicationFeed):
         """A removed version's item: its id, reference and time of removal, nothing else."""
         entry = {
             "id": gone["id"],
-            "url": gone["link"],
             "title": gone["title"],
             "content_text": gone["text"],
             "date_modified": rfc3339_date(gone["when"]),

@@ -91,9 +91,20 @@ class StatementFeed(Feed):
 
     def _tombstones(self) -> list:
         """Versions of this list unpublished in the last 30 days, as (id, time, (uuid,
-        reference)): their kill notices. Not for a search (it would match removed text)."""
-        if self.filterset.form.cleaned_data.get("q"):
+        reference)): their kill notices. Not for a search (it would match removed text),
+        nor for a list naming what no public version names."""
+        data = self.filterset.form.cleaned_data
+        if data.get("q"):
             return []
+        if any(data.get(name) for name in ("person", "topic", "country")):
+            # Only for lists of public people, topics and countries: a list of something
+            # no public version names stays exactly like an unknown one.
+            choices = public_choices(self.language)
+            for name in ("person", "topic", "country"):
+                known = {value for value, _label in choices[name]}
+                values = [v.upper() for v in data.get(name) or []] if name == "country" else data.get(name) or []
+                if any(value not in known for value in values):
+                    return []
         gone = self.filterset.filter_queryset(Translation.objects.tombstones().filter(language=self.language))
         rows = gone.order_by("-public_updated_at", "-pk").values_list(
             "pk", "public_updated_at", "uuid", "statement__reference"
@@ -106,7 +117,6 @@ class StatementFeed(Feed):
             "id": f"urn:uuid:{uuid}",
             "reference": reference,
             "when": updated,
-            "link": self.request.build_absolute_uri(reverse("short-link", args=[reference])),
             "title": _("Removed: %(reference)s") % {"reference": reference},
             "text": _("The statement %(reference)s was removed from the site.") % {"reference": reference},
         }

@@ -5,12 +5,12 @@ import base64
 import datetime
 import hashlib
 import json
-import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from defusedxml import ElementTree as ET
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone

@@ -176,9 +176,14 @@ def test_withdrawn_stay_marked_unpublished_leave(client, staff, feed_world):
     workflow.withdraw(translation=feed_world["first"], actor=staff["publisher"], explanation="Superseded.")
     workflow.unpublish(translation=feed_world["second"], actor=staff["publisher"], reason="published_in_error")
     _, feed = parsed(client, FEEDS[2])
-    assert [item["id"] for item in feed["items"]] == [f"urn:uuid:{feed_world['first'].uuid}"]
-    assert feed["items"][0]["title"].startswith("[Withdrawn]") and feed["items"][0]["_press_office"]["withdrawn"]
-    assert "Superseded." in feed["items"][0]["content_html"]
+    # Newest change first: the unpublished one is a kill notice (no title, no text), then the withdrawn.
+    second, first = feed_world["second"], feed_world["first"]
+    assert [item["id"] for item in feed["items"]] == [f"urn:uuid:{second.uuid}", f"urn:uuid:{first.uuid}"]
+    gone = feed["items"][0]
+    assert gone["_press_office"] == {"reference": second.statement.reference, "removed": True}
+    assert second.title not in json.dumps(gone) and "content_html" not in gone
+    assert feed["items"][1]["title"].startswith("[Withdrawn]") and feed["items"][1]["_press_office"]["withdrawn"]
+    assert "Superseded." in feed["items"][1]["content_html"]
 
 
 def test_hidden_versions_never_in_feeds_or_api(client, staff, feed_world):

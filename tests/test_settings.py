@@ -28,9 +28,19 @@ def test_prod_refuses_to_start_without_allowed_hosts():
     assert result.returncode != 0 and "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
 
 
-def test_prod_passes_check_deploy():
+def test_prod_passes_check_deploy(tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from statements import signing
+
     key = "k3y-" + "".join(chr(97 + i % 26) for i in range(7, 67))
     env = {"DJANGO_SECRET_KEY": key, "DJANGO_ALLOWED_HOSTS": "press.example.org"}
+    # Without a signing key the deploy check warns (nothing could be published)…
+    result = run_django("pressoffice.settings.prod", env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0 and "pressoffice.W101" in result.stderr
+    # …with a readable one it is clean.
+    signing.write_key(tmp_path / "key.pem", Ed25519PrivateKey.generate())
+    env["PRESSOFFICE_SIGNING_KEY_FILE"] = str(tmp_path / "key.pem")
     result = run_django("pressoffice.settings.prod", env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
 
