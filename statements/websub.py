@@ -27,7 +27,9 @@ from .tasks.retry import PermanentFailure, TransientFailure
 
 logger = logging.getLogger(__name__)
 
-REASONS = {"publish", "correct_major", "withdraw", "went_live"}
+# Every signed edition pings (a minor correction changes the entries' text too); a
+# scheduled version's only when it goes live.
+REASONS = {"publish", "correct_major", "correct_minor", "withdraw", "unpublish", "restore", "metadata", "went_live"}
 TIMEOUT = 3  # seconds per ping
 FORMATS = ("rss", "atom", "json")
 LEASE = datetime.timedelta(seconds=TIMEOUT * 2 + 1)  # a ping takes TIMEOUT at most

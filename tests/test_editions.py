@@ -341,3 +341,25 @@ def test_deploy_check_warns_without_a_key():
 
     [warning] = signing_key_configured()
     assert warning.id == "pressoffice.W101"
+
+
+def test_restoring_is_a_new_edition_at_the_top_of_the_feeds(client, staff):
+    version = make_public(staff, title="Back again")
+    workflow.unpublish(translation=version, actor=staff["publisher"], reason="published_in_error")
+    assert client.get(version.get_absolute_url()).status_code == 410
+    with pytest.raises(workflow.TransitionError, match="note for readers"):
+        workflow.restore(translation=version, actor=staff["publisher"], note=" ")
+    with pytest.raises(workflow.TransitionError):
+        workflow.restore(translation=version, actor=staff["editor"], note="Back.")
+    workflow.restore(translation=version, actor=staff["publisher"], note="Restored after legal review.")
+    version.refresh_from_db()
+    assert version.status == "published" and version.unpublished_at is None
+    editions = list(Edition.objects.filter(translation=version).order_by("number"))
+    assert [e.change for e in editions] == ["publication", "unpublication", "restoration"]
+    assert json.loads(bytes(editions[-1].canonical))["change_note"] == "Restored after legal review."
+    page = client.get(version.get_absolute_url())
+    assert page.status_code == 200 and "Restored after legal review." in page.content.decode()
+    atom = client.get("/en/feeds/statements.atom").content.decode()
+    assert "deleted-entry" not in atom
+    assert feedparser.parse(atom).entries[0].updated_parsed[:6] == version.public_updated_at.utctimetuple()[:6]
+    assert all(verifies(client, version, n) for n in (1, 2, 3))

@@ -105,6 +105,7 @@ RUN = {
     "unpublish": lambda v, a: workflow.unpublish(
         translation=v, actor=a, reason=Translation.UnpublishReason.PUBLISHED_IN_ERROR
     ),
+    "restore": lambda v, a: workflow.restore(translation=v, actor=a, note="Back after review."),
     "mark_translation_current": lambda v, a: workflow.mark_translation_current(translation=v, actor=a),
 }
 

@@ -52,6 +52,14 @@ class WithdrawForm(forms.Form):
     )
 
 
+class RestoreForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for readers"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in the statement's change history, for example why it is back."),
+    )
+
+
 class UnpublishForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=Translation.UnpublishReason.choices)
     redirect_url = forms.CharField(
@@ -141,6 +149,12 @@ ACTIONS = {
             translation=t, actor=a, reason=d["reason"], explanation=d["explanation"], redirect_url=d["redirect_url"]
         ),
         is_danger=True,
+    ),
+    "restore": Action(
+        _("Restore"),
+        _("Put this version back on the site as published? It goes to the top of the feeds as a new edition."),
+        RestoreForm,
+        lambda t, a, d: workflow.restore(translation=t, actor=a, note=d["note"]),
     ),
     "mark_translation_current": Action(
         _("Mark as current"),

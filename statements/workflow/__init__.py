@@ -8,7 +8,7 @@ text changes). A refusal raises TransitionError and changes nothing.
 
 - `text`: save_draft, restore_revision, start_translation, mark_translation_current;
 - `publication`: submit_for_review, reject, publish, unschedule, force_publish,
-  approve_retrospectively, withdraw, unpublish, announce_due;
+  approve_retrospectively, withdraw, unpublish, restore, announce_due;
 - `statements`: update_statement and preview links;
 - `editions`: the signed edition every public change makes (in the change's own
   transaction), and `sign_released` for content created already released;
@@ -26,6 +26,7 @@ from .publication import (
     force_publish,
     publish,
     reject,
+    restore,
     submit_for_review,
     unpublish,
     unschedule,
@@ -55,6 +56,7 @@ __all__ = [
     "metadata_snapshot",
     "publish",
     "reject",
+    "restore",
     "restore_revision",
     "revoke_preview_link",
     "save_draft",

@@ -117,6 +117,12 @@ def check_unpublish(*, translation: Translation, actor, now=None):
     require_status(translation, Status.PUBLISHED, Status.WITHDRAWN)
 
 
+def check_restore(*, translation: Translation, actor, now=None):
+    """Withdrawn, or unpublished after being public: back to published."""
+    require_publisher(actor)
+    require_status(translation, Status.WITHDRAWN, Status.UNPUBLISHED)
+
+
 def check_mark_translation_current(*, translation: Translation, actor, now=None) -> tuple[Revision, Revision | None]:
     """A translation whose base is not the original's newest text. Returns (that text's
     revision, the current base)."""
@@ -142,6 +148,7 @@ CHECKS = {
     "approve_retrospectively": check_approve_retrospectively,
     "withdraw": check_withdraw,
     "unpublish": check_unpublish,
+    "restore": check_restore,
     "mark_translation_current": check_mark_translation_current,
 }
 

@@ -1,6 +1,6 @@
 """Review and publication: submitting, sending back, publishing (now, at a time, or as
 a correction), unscheduling, force-publishing and its approval, withdrawing,
-unpublishing, and announcing scheduled versions whose time has come.
+unpublishing, restoring, and announcing scheduled versions whose time has come.
 
 Each transition locks the version, runs its check (who may, in which state), then
 validates what the person typed, then writes."""
@@ -32,6 +32,7 @@ from .checks import (
     check_force_publish,
     check_publish,
     check_reject,
+    check_restore,
     check_submit_for_review,
     check_unpublish,
     check_unschedule,
@@ -323,6 +324,30 @@ def unpublish(
         changes={"reason": {"before": None, "after": reason}, "redirect_url": {"before": None, "after": redirect_url}},
     )
     changed_public_content(translation, "unpublish")
+    return translation
+
+
+@logs_refusals
+@transaction.atomic
+def restore(*, translation: Translation, actor, note: str, now=None) -> Translation:
+    """Put a withdrawn or unpublished version back on the site as published, with a note
+    for readers in its change history. A new edition: it goes to the top of the feeds."""
+    now = now or timezone.now()
+    translation = lock(translation)
+    check_restore(translation=translation, actor=actor, now=now)
+    note = require_text(note, _("Restoring needs a note for readers; it is shown in the change history."))
+    old_status = translation.status
+    translation.status = Status.PUBLISHED
+    translation.withdrawn_at, translation.withdrawal_explanation = None, ""
+    translation.unpublished_at, translation.unpublish_reason = None, ""
+    translation.unpublish_explanation, translation.redirect_url = "", ""
+    translation.public_updated_at = now
+    translation.change_history = [*translation.change_history, {"at": now.isoformat(), "note": note}]
+    validated_save(translation)
+    new_edition(translation, Change.RESTORATION, now=now, change_note=note)
+    audit(actor=actor, translation=translation, action="restore", now=now, from_status=old_status,
+          to_status=Status.PUBLISHED, message=note)  # fmt: skip
+    changed_public_content(translation, "restore")
     return translation
 
 
