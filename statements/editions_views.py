@@ -66,7 +66,7 @@ def keys_json(request):
             "public_key": signing.b64(key.public_key),
             "valid_from": editions.utc(key.valid_from),
             "valid_until": editions.utc(key.valid_until),
-            "status": key.status,
+            "status": key.state,
             "revoked_at": editions.utc(key.revoked_at),
         }
         for key in SigningKey.objects.order_by("valid_from", "pk")

@@ -98,10 +98,10 @@ def signer() -> tuple[Ed25519PrivateKey, SigningKey]:
         logger.warning("Created a development signing key at %s (never use it in production).", path)
     private = read_key(path)
     row = register(private)
-    if row.status != SigningKey.Status.ACTIVE:
+    if row.state != SigningKey.State.ACTIVE:
         raise SigningUnavailable(
             _("The signing key in %(path)s is %(status)s; run `manage.py signing_key rotate`.")
-            % {"path": path, "status": row.get_status_display().lower()}
+            % {"path": path, "status": row.get_state_display().lower()}
         )
     return private, row
 

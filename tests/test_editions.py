@@ -265,7 +265,7 @@ def test_rotation_keeps_old_editions_verifiable_and_revocation_stops_them(client
             verify_tool.check_record(data, client.get(f"/api/editions/{version.uuid}/1.sig").content.decode(), keys)
             == []
         )
-    old = SigningKey.objects.get(status="retired")
+    old = SigningKey.objects.get(state="retired")
     edition = Edition.objects.get(translation=first)
     call_command(
         "signing_key", "revoke", old.key_id, "--at", (edition.created_at - datetime.timedelta(seconds=1)).isoformat()

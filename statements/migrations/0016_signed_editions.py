@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('key_id', models.CharField(help_text='Hex SHA-256 of the raw public key.', max_length=64, unique=True)),
                 ('public_key', models.BinaryField(max_length=32)),
                 ('algorithm', models.CharField(default='Ed25519', max_length=20)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('retired', 'Retired'), ('revoked', 'Revoked')], default='active', max_length=10)),
+                ('state', models.CharField(choices=[('active', 'Active'), ('retired', 'Retired'), ('revoked', 'Revoked')], default='active', max_length=10)),
                 ('valid_from', models.DateTimeField()),
                 ('valid_until', models.DateTimeField(blank=True, null=True)),
                 ('revoked_at', models.DateTimeField(blank=True, help_text='Signatures made from this time on do not verify.', null=True)),

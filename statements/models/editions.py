@@ -15,7 +15,7 @@ class SigningKey(models.Model):
     """A public key of the office. The private key lives in PRESSOFFICE_SIGNING_KEY_FILE,
     never here; retired keys stay published so what they signed stays verifiable."""
 
-    class Status(models.TextChoices):
+    class State(models.TextChoices):
         ACTIVE = "active", _("Active")
         RETIRED = "retired", _("Retired")
         REVOKED = "revoked", _("Revoked")
@@ -23,7 +23,7 @@ class SigningKey(models.Model):
     key_id = models.CharField(max_length=64, unique=True, help_text=_("Hex SHA-256 of the raw public key."))
     public_key = models.BinaryField(max_length=32)
     algorithm = models.CharField(max_length=20, default="Ed25519")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(
@@ -36,7 +36,7 @@ class SigningKey(models.Model):
         ordering = ["valid_from", "id"]
 
     def __str__(self):
-        return f"{self.key_id[:16]}… ({self.get_status_display()})"
+        return f"{self.key_id[:16]}… ({self.get_state_display()})"
 
 
 class Edition(models.Model):

@@ -59,8 +59,8 @@ class Command(BaseCommand):
         private = Ed25519PrivateKey.generate()
         signing.write_key(path, private)
         now = timezone.now()
-        if old is not None and old.status == SigningKey.Status.ACTIVE:
-            SigningKey.objects.filter(pk=old.pk).update(status=SigningKey.Status.RETIRED, valid_until=now)
+        if old is not None and old.state == SigningKey.State.ACTIVE:
+            SigningKey.objects.filter(pk=old.pk).update(state=SigningKey.State.RETIRED, valid_until=now)
         row = signing.register(private)
         self.stdout.write(self.style.SUCCESS(f"Rotated: {path} holds a new key; the old one is retired."))
         self._fingerprint(row)
@@ -75,9 +75,9 @@ class Command(BaseCommand):
 
     def do_retire(self, *, key_id, **_options):
         key = self._find(key_id)
-        if key.status != SigningKey.Status.ACTIVE:
-            raise CommandError(f"That key is {key.status} already.")
-        SigningKey.objects.filter(pk=key.pk).update(status=SigningKey.Status.RETIRED, valid_until=timezone.now())
+        if key.state != SigningKey.State.ACTIVE:
+            raise CommandError(f"That key is {key.state} already.")
+        SigningKey.objects.filter(pk=key.pk).update(state=SigningKey.State.RETIRED, valid_until=timezone.now())
         self.stdout.write(self.style.SUCCESS(f"Retired {key.key_id}; nothing is signed with it any more."))
 
     def do_revoke(self, *, key_id, at, **_options):
@@ -86,7 +86,7 @@ class Command(BaseCommand):
         if when is None or timezone.is_naive(when):
             raise CommandError("--at takes an ISO 8601 time with its offset, e.g. 2026-01-31T12:00:00+00:00.")
         SigningKey.objects.filter(pk=key.pk).update(
-            status=SigningKey.Status.REVOKED, revoked_at=when, valid_until=key.valid_until or when
+            state=SigningKey.State.REVOKED, revoked_at=when, valid_until=key.valid_until or when
         )
         self.stdout.write(
             self.style.WARNING(
@@ -98,7 +98,7 @@ class Command(BaseCommand):
     def do_list(self, **_options):
         for key in SigningKey.objects.order_by("valid_from"):
             until = key.valid_until.isoformat() if key.valid_until else "-"
-            self.stdout.write(f"{key.key_id}  {key.status:8}  from {key.valid_from.isoformat()}  until {until}")
+            self.stdout.write(f"{key.key_id}  {key.state:8}  from {key.valid_from.isoformat()}  until {until}")
 
     def _fingerprint(self, row):
         if row is not None:
