@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-browser test-all test-postgres test-redis test-varnish lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks bench-surge
+.PHONY: run test test-browser test-all test-postgres test-redis test-varnish lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks bench-surge bench-editions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ messages: $(VENV)/.installed-dev
 check-messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages -l fa -l ar -l fr --no-location --ignore=.venv --ignore=tests --ignore=bench
 	$(BIN)/pytest -q tests/test_i18n.py
+
+## bench-editions: what signing and logging add to a publication, and the log's addresses, with an empty and a large log
+bench-editions: $(VENV)/.installed-dev
+	$(BIN)/python bench/editions.py
 
 ## bench-importer: readouts parsed and imported per second on SQLite and PostgreSQL
 bench-importer: $(VENV)/.installed-dev

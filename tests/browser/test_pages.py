@@ -91,6 +91,8 @@ def page_addresses(browser_world, language):
         "400": f"/{language}/statements/?page=abc",
         "404": f"/{language}/no-such-page/",
         "410": versions[2][language].get_absolute_url(),
+        # /verify/ has no language prefix: its language follows the browser's (English here).
+        **({"verify with a result": f"/verify/?edition={versions[0][language].uuid}/1"} if language == "en" else {}),
     }
 
 
