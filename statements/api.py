@@ -109,7 +109,7 @@ def _edition_renditions(version, absolute) -> list:
 def _version_fields(version) -> dict:
     """ninjs `version` is the edition number; `versionCreated` when that edition became
     public. Every edition moves both (a minor correction too)."""
-    created = version.edition_at or version.public_updated_at
+    created = max(filter(None, [version.edition_at, version.public_updated_at]))
     return {"version": str(version.edition or 1), "versionCreated": created.isoformat()}
 
 

@@ -123,12 +123,14 @@ def sign_released(versions, *, now=None, progress=None) -> int:
         log = log or transparency.Appender()
         made = []
         for version in chunk:
-            at = version.published_at or now
-            record = editions.build(
-                version, number=1, change=Change.PUBLICATION, now=at, previous=None, key_id=key.key_id
-            )
-            made.append(_edition(version, record, private, key, log, change=Change.PUBLICATION, now=at))
-            version.edition, version.edition_at = 1, made[-1].public_from
+            first = Change.PUBLICATION
+            record = editions.build(version, number=1, change=first, now=now, previous=None, key_id=key.key_id)
+            edition = _edition(version, record, private, key, log, change=first, now=now)
+            # Signed now, of what has been public since its publication: served from then
+            # (so its ninjs versionCreated does not jump to the day of signing).
+            edition.public_from = version.published_at
+            made.append(edition)
+            version.edition, version.edition_at = 1, edition.public_from
         Edition.objects.bulk_create(made)
         log.flush()
         Translation.objects.bulk_update(chunk, ["edition", "edition_at"])
