@@ -10,6 +10,7 @@ first), it times in one process, alternating so that noise hits both alike:
 - an inclusion proof, a consistency proof and a record, through the test client.
 """
 
+import datetime
 import json
 import os
 import statistics
@@ -51,7 +52,7 @@ def measure(database_url: str) -> dict:
     counter = iter(range(10**6))
 
     def publish_one():
-        statement = Statement.objects.create(occurred_on="2024-03-01")
+        statement = Statement.objects.create(occurred_on=datetime.date(2024, 3, 1))
         statement.participations.create(person=person)
         version = Translation(statement=statement, language="en")
         title = f"Bench {next(counter)}"
