@@ -47,6 +47,7 @@ urlpatterns = [
         name="edition-signature",
     ),
     path("transparency/checkpoint", feeds_limit(editions_views.checkpoint), name="checkpoint"),
+    path("transparency/checkpoint/<int:size>", feeds_limit(editions_views.checkpoint), name="checkpoint-of-size"),
     path("transparency/proof/inclusion", feeds_limit(editions_views.inclusion_proof), name="inclusion-proof"),
     path("transparency/proof/consistency", feeds_limit(editions_views.consistency_proof), name="consistency-proof"),
     path("verify/", rate_limited("search")(verify_view), name="verify"),

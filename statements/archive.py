@@ -62,6 +62,8 @@ MODELS = [
     "statements.edition",
     "statements.lognode",
     "statements.checkpoint",
+    "statements.witness",
+    "statements.cosignature",
     "statements.staffprofile",
     "statements.auditentry",
     "statements.previewlink",

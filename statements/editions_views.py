@@ -4,7 +4,8 @@ tools; their shapes are a contract, README "Verifying a statement"):
 - `/.well-known/press-office/keys.json`: every key the office signed with, and its state;
 - `/api/editions/<version uuid>/`: a version's editions; `<n>.json` the canonical bytes
   exactly as signed; `<n>.sig` the signature (base64 of the raw 64 bytes);
-- `/transparency/checkpoint`: the log's latest signed checkpoint (C2SP signed note);
+- `/transparency/checkpoint`: the log's latest signed checkpoint (C2SP signed note), with
+  its witnesses' cosignatures; `/transparency/checkpoint/<size>` an earlier one;
 - `/transparency/proof/inclusion?edition=<uuid>/<n>&size=<tree size>`,
   `/transparency/proof/consistency?from=<m>&to=<n>`: RFC 9162 proofs, base64 hashes.
 
@@ -24,8 +25,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 
-from . import editions, signing, transparency
-from .models import Edition, SigningKey, Translation
+from . import editions, signing, transparency, witnesses
+from .models import Checkpoint, Edition, SigningKey, Translation
 
 JSON = "application/json; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -133,11 +134,18 @@ def edition_signature(request, uuid, number):
     return _answer(request, signing.b64(edition.signature) + "\n", TEXT)
 
 
-def checkpoint(request):
-    latest = transparency.latest_checkpoint()
-    if latest is None:
-        return _answer(request, _("The log is empty: nothing has been published yet.") + "\n", TEXT, status=404)
-    return _answer(request, latest.note, TEXT)
+def checkpoint(request, size=None):
+    """The latest checkpoint, or the one of `size` (for consistency checks), with the
+    cosignatures of the witnesses that have cosigned it."""
+    if size is None:
+        found = transparency.latest_checkpoint()
+        if found is None:
+            return _answer(request, _("The log is empty: nothing has been published yet.") + "\n", TEXT, status=404)
+    else:
+        found = Checkpoint.objects.filter(tree_size=size).first()
+        if found is None:
+            raise Http404
+    return _answer(request, witnesses.served_note(found), TEXT)
 
 
 def _whole(value: str, name: str) -> int:

@@ -162,3 +162,31 @@ def parse_checkpoint(body: str) -> tuple[str, int, bytes]:
     if len(root) != 32:
         raise ValueError("the root hash must be 32 bytes")
     return lines[0], int(lines[1]), root
+
+
+# Witness cosignatures (C2SP tlog-cosignature, cosignature/v1 with Ed25519) ------------
+
+
+def cosignature_key_hash(name: str, public_key: bytes) -> bytes:
+    """SHA-256(name ‖ 0x0A ‖ 0x04 ‖ key)[:4]: the key ID of an Ed25519 cosigner."""
+    return hashlib.sha256(name.encode() + b"\n\x04" + public_key).digest()[:4]
+
+
+def cosigned_message(body: str, timestamp: int) -> bytes:
+    return f"cosignature/v1\ntime {timestamp}\n{body}".encode()
+
+
+def cosignature(line: str, name: str, public_key: bytes, body: str, verify) -> int | None:
+    """The timestamp of `line` if it is `name`'s valid cosignature of the checkpoint `body`
+    (`verify(public, signature, message)` checks Ed25519), else None."""
+    if not line.startswith("\u2014 "):
+        return None
+    line_name, _space, stamp = line[2:].rpartition(" ")
+    try:
+        raw = base64.b64decode(stamp, validate=True)
+    except ValueError:
+        return None
+    if line_name != name or len(raw) != 4 + 8 + 64 or raw[:4] != cosignature_key_hash(name, public_key):
+        return None
+    timestamp = int.from_bytes(raw[4:12], "big")
+    return timestamp if verify(public_key, raw[12:], cosigned_message(body, timestamp)) else None

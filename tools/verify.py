@@ -8,7 +8,7 @@ RFC 9162 tree hashing and proofs, C2SP signed notes) and can be copied anywhere.
 Saved files:
 
     python verify.py --record 3.json --signature 3.sig --keys keys.json \\
-        [--checkpoint checkpoint.txt --proof proof.json]
+        [--checkpoint checkpoint.txt --proof proof.json] [--witness NAME=KEY …]
 
 Or over HTTP, from an edition's address (fetches the signature, the keys, the latest
 checkpoint and the inclusion proof):
@@ -155,6 +155,28 @@ def read_checkpoint(note: str, keys: dict) -> tuple[int, bytes]:
     raise ValueError("the checkpoint is not signed by any of the office's keys")
 
 
+def check_cosignatures(note: str, witnesses: dict) -> list[str]:
+    """Problems unless every witness in `witnesses` (name -> raw public key) cosigned the
+    checkpoint (C2SP tlog-cosignature, cosignature/v1)."""
+    body, _sep, signatures = note.partition("\n\n")
+    body += "\n"
+    found = set()
+    for line in signatures.rstrip("\n").split("\n"):
+        name, _space, stamp = line.removeprefix("\u2014 ").rpartition(" ")
+        public = witnesses.get(name)
+        try:
+            raw = base64.b64decode(stamp, validate=True)
+        except ValueError:
+            continue
+        if public is None or len(raw) != 76:
+            continue
+        key_hash = hashlib.sha256(name.encode() + b"\n\x04" + public).digest()[:4]
+        message = f"cosignature/v1\ntime {int.from_bytes(raw[4:12], 'big')}\n{body}".encode()
+        if raw[:4] == key_hash and _ed25519(public, raw[12:], message):
+            found.add(name)
+    return [f"the checkpoint is not cosigned by the witness {name}" for name in sorted(set(witnesses) - found)]
+
+
 def check_inclusion(record: bytes, proof: dict, size: int, root: bytes) -> list[str]:
     if proof.get("tree_size") != size:
         return [f"the proof is for a tree of {proof.get('tree_size')} entries, the checkpoint has {size}"]
@@ -172,7 +194,7 @@ def _get(url: str) -> bytes:
         return response.read()
 
 
-def from_address(address: str) -> list[str]:
+def from_address(address: str, witnesses: dict | None = None) -> list[str]:
     parts = urllib.parse.urlsplit(address)
     origin = f"{parts.scheme}://{parts.netloc}"
     version, _slash, name = parts.path.removeprefix("/api/editions/").partition("/")
@@ -181,7 +203,9 @@ def from_address(address: str) -> list[str]:
     signature = _get(f"{origin}/api/editions/{version}/{number}.sig").decode()
     keys = json.loads(_get(f"{origin}/.well-known/press-office/keys.json"))
     problems = check_record(record, signature, keys)
-    size, root = read_checkpoint(_get(f"{origin}/transparency/checkpoint").decode(), keys)
+    note = _get(f"{origin}/transparency/checkpoint").decode()
+    size, root = read_checkpoint(note, keys)
+    problems += check_cosignatures(note, witnesses or {})
     query = urllib.parse.urlencode({"edition": f"{version}/{number}", "size": size})
     proof = json.loads(_get(f"{origin}/transparency/proof/inclusion?{query}"))
     return problems + check_inclusion(record, proof, size, root)
@@ -195,17 +219,24 @@ def main(argv=None) -> int:
     parser.add_argument("--keys", help="the office's saved keys.json")
     parser.add_argument("--checkpoint", help="a saved checkpoint")
     parser.add_argument("--proof", help="a saved inclusion proof for that checkpoint's size")
+    parser.add_argument(
+        "--witness", action="append", default=[], metavar="NAME=KEY",
+        help="require this witness's cosignature on the checkpoint (KEY: base64 of its Ed25519 public key)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     try:
+        witnesses = {name: base64.b64decode(key) for name, _eq, key in (w.partition("=") for w in args.witness)}
         if args.address:
-            problems = from_address(args.address)
+            problems = from_address(args.address, witnesses)
         elif args.record and args.signature and args.keys:
             record = open(args.record, "rb").read()  # noqa: SIM115
             keys = json.load(open(args.keys))  # noqa: SIM115
             problems = check_record(record, open(args.signature).read(), keys)  # noqa: SIM115
             if args.checkpoint and args.proof:
-                size, root = read_checkpoint(open(args.checkpoint).read(), keys)  # noqa: SIM115
+                note = open(args.checkpoint).read()  # noqa: SIM115
+                size, root = read_checkpoint(note, keys)
                 problems += check_inclusion(record, json.load(open(args.proof)), size, root)  # noqa: SIM115
+                problems += check_cosignatures(note, witnesses)
         else:
             parser.print_usage(sys.stderr)
             return 2

@@ -44,7 +44,7 @@ announced
     time (and the worker's periodic trigger, or `publish_due`) announces it.
 """
 
-from .editions import Checkpoint, Edition, LogNode, SigningKey
+from .editions import Checkpoint, Cosignature, Edition, LogNode, SigningKey, Witness
 from .fields import LanguageField, NamedModel, private_storage, validate_names
 from .images import Image, Rendition
 from .jobs import OutboxTask, PeriodicJob, WebSubDelivery
@@ -62,6 +62,7 @@ __all__ = [
     "Appointment",
     "AuditEntry",
     "Checkpoint",
+    "Cosignature",
     "Country",
     "Edition",
     "Image",
@@ -84,6 +85,7 @@ __all__ = [
     "Topic",
     "Translation",
     "WebSubDelivery",
+    "Witness",
     "next_reference",
     "private_storage",
     "public_q",

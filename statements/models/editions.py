@@ -108,3 +108,38 @@ class Checkpoint(models.Model):
 
     def __str__(self):
         return f"checkpoint {self.tree_size}"
+
+
+class Witness(models.Model):
+    """An independent witness of the log (C2SP tlog-witness): after each checkpoint the log
+    asks it to cosign, proving consistency with the last size it cosigned."""
+
+    name = models.CharField(max_length=200, unique=True, help_text=_("Its key name, e.g. witness.example.org/w1."))
+    public_key = models.BinaryField(max_length=32)
+    url = models.URLField(help_text=_("Its submission prefix; the log posts to <prefix>/add-checkpoint."))
+    active = models.BooleanField(default=True)
+    last_size = models.PositiveBigIntegerField(default=0, help_text=_("The largest tree size it has cosigned."))
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("witness")
+        verbose_name_plural = _("witnesses")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Cosignature(models.Model):
+    """A witness's C2SP cosignature/v1 of a checkpoint, served with it."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    line = models.TextField(help_text=_("The note signature line, as served."))
+    timestamp = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_once")]
+
+    def __str__(self):
+        return f"{self.witness} on {self.checkpoint}"

@@ -59,6 +59,15 @@ def notify_hub(publication: str, translation_id: int | None = None) -> int:
 
 
 @task()
+@retrying
+def ask_witnesses() -> dict:
+    """Ask the log's witnesses to cosign its latest checkpoint (statements/witnesses.py)."""
+    from .. import witnesses
+
+    return witnesses.ask_all()
+
+
+@task()
 def update_public_copies(translation_id: int) -> dict:
     """Put image files where public content needs them (and take the rest away), then
     warm the shared page cache with the version's own page, so its first reader is not

@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import editions, signing, tlog, transparency
-from ..models import Edition, Participation, Translation
+from ..models import Edition, Participation, Translation, Witness
+from ..tasks import side_effects
+from ..tasks.queue import defer
 from .base import TransitionError
 
 Change = Edition.Change
@@ -65,6 +67,7 @@ def new_edition(translation: Translation, change: str, *, now, change_note: str 
     edition = _edition(translation, record, private, key, log, change=change, now=now)
     edition.save()
     log.finish(private, key, now)
+    _ask_witnesses()
     translation.edition, translation.edition_at = number, edition.public_from
     Translation.objects.filter(pk=translation.pk).update(edition=number, edition_at=edition.public_from)
     return edition
@@ -139,7 +142,14 @@ def sign_released(versions, *, now=None, progress=None) -> int:
             progress(len(chunk))
     if log is not None:
         log.finish(private, key, now)
+        _ask_witnesses()
     return signed
+
+
+def _ask_witnesses():
+    """Witnesses cosign the new checkpoint: a task after commit (they are other machines)."""
+    if Witness.objects.filter(active=True).exists():
+        defer(side_effects.ask_witnesses)
 
 
 def _chunks(iterable, size):

@@ -22,6 +22,6 @@ def sign_public_versions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statements", "0016_signed_editions")]
+    dependencies = [("statements", "0017_witnesses")]
 
     operations = [migrations.RunPython(sign_public_versions, migrations.RunPython.noop)]
