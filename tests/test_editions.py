@@ -20,6 +20,7 @@ from statements.models import Checkpoint, Edition, SigningKey, Translation
 
 from .factories import (
     make_person,
+    make_staff,
     make_public,
     make_statement,
     make_topic,
@@ -332,6 +333,14 @@ def test_demo_site_reverifies_with_only_public_addresses(client, tmp_path):
             assert verify_tool.check_inclusion(data, proof, size, root) == []
             checked += 1
     assert checked == size == Edition.objects.count() > 3
+    # The office withdraws one: the new checkpoint is consistent with the one before.
+    publisher = make_staff("Publisher", "demo-publisher")
+    workflow.withdraw(translation=Translation.objects.public().first(), actor=publisher, explanation="Superseded.")
+    new_size, new_root = verify_tool.read_checkpoint(client.get("/transparency/checkpoint").content.decode(), keys)
+    proof = client.get("/transparency/proof/consistency", {"from": size, "to": new_size}).json()["hashes"]
+    hashes = [base64.b64decode(h) for h in proof]
+    assert new_size == size + 1 and verify_tool.verify_consistency(size, new_size, root, new_root, hashes)
+    assert not verify_tool.verify_consistency(size, new_size, new_root, new_root, hashes)
     assert transparency.rebuild_and_compare() == []
 
 
