@@ -20,8 +20,8 @@ from statements.models import Checkpoint, Edition, SigningKey, Translation
 
 from .factories import (
     make_person,
-    make_staff,
     make_public,
+    make_staff,
     make_statement,
     make_topic,
     make_version,
