@@ -8,6 +8,8 @@ EDITOR, TRANSLATOR, PUBLISHER = "Editor", "Translator", "Publisher"
 
 _CONTENT_MODELS = ["statement", "participation", "person", "role", "appointment", "topic", "country", "image"]
 _EDIT = ["add", "change", "view"]
+# Signed editions and the log are read in the admin by editors and publishers.
+_SIGNED = ["view_edition", "view_signingkey", "view_checkpoint", "view_witness"]
 
 GROUP_PERMISSIONS = {
     EDITOR: [
@@ -20,6 +22,7 @@ GROUP_PERMISSIONS = {
         "view_auditentry",
         "add_previewlink",
         "view_previewlink",
+        *_SIGNED,
     ],
     TRANSLATOR: [
         *(f"view_{model}" for model in _CONTENT_MODELS),
@@ -40,6 +43,7 @@ GROUP_PERMISSIONS = {
         "add_previewlink",
         "change_previewlink",
         "view_previewlink",
+        *_SIGNED,
     ],
 }
 

@@ -372,3 +372,23 @@ def test_restoring_is_a_new_edition_at_the_top_of_the_feeds(client, staff):
     assert "deleted-entry" not in atom
     assert feedparser.parse(atom).entries[0].updated_parsed[:6] == version.public_updated_at.utctimetuple()[:6]
     assert all(verifies(client, version, n) for n in (1, 2, 3))
+
+
+def test_publishers_read_editions_keys_and_checkpoints_in_the_admin(client, staff):
+    version = make_public(staff, title="Admin view")
+    edition = Edition.objects.get(translation=version)
+    client.force_login(staff["publisher"])
+    for url in (
+        "/admin/statements/edition/",
+        f"/admin/statements/edition/{edition.pk}/change/",
+        "/admin/statements/signingkey/",
+        "/admin/statements/checkpoint/",
+        f"/admin/statements/checkpoint/{Checkpoint.objects.get().pk}/change/",
+        "/admin/statements/witness/",
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get(f"/admin/statements/edition/{edition.pk}/change/").content.decode()
+    assert "&quot;headline&quot;: &quot;Admin view&quot;" in page and f"/api/editions/{version.uuid}/1.json" in page
+    # Read only: nobody changes or deletes an edition there.
+    response = client.post(f"/admin/statements/edition/{edition.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403 and Edition.objects.filter(pk=edition.pk).exists()
