@@ -46,9 +46,27 @@ def base_environment(database_url: str, **extra) -> dict:
         DJANGO_CONN_MAX_AGE="600",
         PRESSOFFICE_RATE_LIMIT_SEARCH="off",
         PRESSOFFICE_RATE_LIMIT_FEEDS="off",
+        PRESSOFFICE_SIGNING_KEY_FILE=str(bench_signing_key()),
         **extra,
     )
     return env
+
+
+def bench_signing_key() -> Path:
+    """The benchmark's own throwaway signing key (git-ignored var/bench/), made once:
+    production settings never make one, and publishing needs it."""
+    path = ROOT / "var" / "bench" / "signing-key.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path.write_bytes(pem)
+        path.chmod(0o600)
+    return path
 
 
 def environment(database_url: str, cached: bool) -> dict:

@@ -27,6 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
+def signing_key_file():
+    """The test run's throwaway signing key (made now if no test has signed yet): the
+    servers sign what publishers publish through them with it."""
+    from statements import signing
+
+    signing.signer()
+    return signing.key_path()
+
+
 class AppServer:
     def __init__(self, **extra_env):
         db = connection.settings_dict
@@ -39,6 +48,7 @@ class AppServer:
             DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             REDIS_URL=settings.REDIS_URL,
             PRESSOFFICE_PAGE_CACHE="true",
+            PRESSOFFICE_SIGNING_KEY_FILE=str(signing_key_file()),
             **extra_env,
         )
         self.process = subprocess.Popen(
