@@ -3,12 +3,13 @@ record (statements/editions.py), its Ed25519 signature, its leaf in the transpar
 and the log's next signed checkpoint all exist at commit, or nothing does.
 
 - `new_edition`: called by every transition that changes what the public sees of a
-  version (first publication, corrections, withdrawal, unpublication, a change of the
-  metadata the record holds);
+  version (first publication, corrections, withdrawal, unpublication, restoration, a
+  change of the metadata the record holds);
 - `withhold_unpublic`: an unscheduled version's editions that never went public are never
   served;
-- `sign_released`: the first edition of versions created already released (demo data, the
-  generator, the importer), many at a time with one checkpoint.
+- `sign_released`: the first edition of versions created already released (`load_demo`,
+  `generate_demo`, the data migration; the importer makes drafts only), many at a time
+  with one checkpoint.
 """
 
 import hashlib
