@@ -22,7 +22,12 @@ urlpatterns = [
     path("", views.root_redirect, name="root"),
     path("s/<name:reference>/", views.short_link, name="short-link"),
     path("preview/<str:signed>/", views.preview_link, name="preview"),
-    path("sitemap.xml", conditional(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        conditional(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "statements/sitemap.xml"},
+        name="sitemap",
+    ),
     path(
         "news-sitemap.xml",
         conditional(sitemap_views.sitemap),

@@ -36,6 +36,11 @@ def test_schema_refuses_an_empty_urlset_and_a_news_entry_without_title():
     assert not SCHEMA.is_valid(untitled)
 
 
+def test_sitemap_is_valid_on_a_site_with_nothing_public(client):
+    body = validate(client, "/sitemap.xml")
+    assert body.count("<url>") == 1 and "/en/</loc>" in body
+
+
 def test_news_sitemap_is_valid_when_nothing_is_recent(client, staff):
     body = validate(client, "/news-sitemap.xml")  # nothing at all
     assert "<news:news>" not in body and "/en/</loc>" in body
@@ -47,7 +52,9 @@ def test_news_sitemap_is_valid_when_nothing_is_recent(client, staff):
 
 def test_sitemaps_are_valid_when_full(client, staff):
     for n in range(3):
-        make_public(staff, title=f"Readout number {n}")
+        english = make_public(staff, title=f"Readout number {n}")
+    make_public(staff, title="گزارش دیدار", language="fa", statement=english.statement)
     body = validate(client, "/news-sitemap.xml")
-    assert body.count("<news:news>") == 3 and "Readout number 2" in body
-    assert validate(client, "/sitemap.xml").count("<url>") == 3
+    assert body.count("<news:news>") == 4 and "Readout number 2" in body
+    sitemap = validate(client, "/sitemap.xml")
+    assert sitemap.count("<url>") == 4 and 'hreflang="x-default"' in sitemap
