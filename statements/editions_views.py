@@ -130,7 +130,7 @@ def edition_record(request, uuid, number):
 
 
 def edition_signature(request, uuid, number):
-    _version_, edition = _edition(uuid, number, timezone.now())
+    edition = _edition(uuid, number, timezone.now())[1]
     return _answer(request, signing.b64(edition.signature) + "\n", TEXT)
 
 
@@ -165,7 +165,7 @@ def inclusion_proof(request):
         return _error(request, str(error))
     if latest is None or not 1 <= tree_size <= latest.tree_size:
         return _error(request, _("The log has no checkpoint of that size."))
-    _version_, edition = _edition(match["uuid"], int(match["number"]), timezone.now())
+    edition = _edition(match["uuid"], int(match["number"]), timezone.now())[1]
     if edition.leaf_index >= tree_size:
         return _error(request, _("That edition was logged after the tree had this size."))
     hashes = transparency.inclusion(edition.leaf_index, tree_size)

@@ -96,15 +96,9 @@ class StatementFeed(Feed):
         data = self.filterset.form.cleaned_data
         if data.get("q"):
             return []
-        if any(data.get(name) for name in ("person", "topic", "country")):
-            # Only for lists of public people, topics and countries: a list of something
-            # no public version names stays exactly like an unknown one.
-            choices = public_choices(self.language)
-            for name in ("person", "topic", "country"):
-                known = {value for value, _label in choices[name]}
-                values = [v.upper() for v in data.get(name) or []] if name == "country" else data.get(name) or []
-                if any(value not in known for value in values):
-                    return []
+        named = _named(data, self.language)
+        if any(label is None for values in named.values() for _value, label in values):
+            return []  # a list of something no public version names stays like an unknown one
         gone = self.filterset.filter_queryset(Translation.objects.tombstones().filter(language=self.language))
         rows = gone.order_by("-public_updated_at", "-pk").values_list(
             "pk", "public_updated_at", "uuid", "statement__reference"
@@ -280,10 +274,9 @@ def describe(filterset, language) -> str:
     return " ".join(parts)
 
 
-def _public_names(data, language):
-    """Names of the filter values that public versions reference (the list's own filter
-    choices); others stay as given, so a feed's title never reveals a name that is not
-    public."""
+def _named(data, language) -> dict:
+    """Each person, topic and country filter value with its name among the list's own
+    filter choices (those public versions reference), or None when none does."""
     if not any(data.get(name) for name in ("person", "topic", "country")):
         return {"person": [], "topic": [], "country": []}  # nothing to name: no choices to read
     choices = public_choices(language)
@@ -291,8 +284,14 @@ def _public_names(data, language):
     for name in ("person", "topic", "country"):
         values = [v.upper() for v in data.get(name) or []] if name == "country" else data.get(name) or []
         known = dict(choices[name])
-        found[name] = [known.get(value, value) for value in values]
+        found[name] = [(value, known.get(value)) for value in values]
     return found
+
+
+def _public_names(data, language):
+    """Names of the filter values that public versions reference; others stay as given,
+    so a feed's title never reveals a name that is not public."""
+    return {name: [label or value for value, label in values] for name, values in _named(data, language).items()}
 
 
 def _join(names):

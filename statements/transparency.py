@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
-from . import tlog
+from . import signing, tlog
 from .models import Checkpoint, Edition, LogNode
 
 ADVISORY_LOCK = 0x5052_4C47  # "PRLG": the log's lock on PostgreSQL
@@ -134,8 +134,6 @@ def latest_checkpoint() -> Checkpoint | None:
 def rebuild_and_compare(progress=None) -> list[str]:
     """Recompute the log from the stored editions and compare it with every stored node
     and checkpoint; the problems found (none: the log is intact)."""
-    from . import signing
-
     problems = []
     checkpoints = {c.tree_size: c for c in Checkpoint.objects.select_related("key")}
     nodes = {
@@ -181,8 +179,6 @@ def _root(frontier) -> bytes:
 
 
 def _check_checkpoint(checkpoint, rebuilt) -> list[str]:
-    from . import signing
-
     problems = []
     if bytes(checkpoint.root_hash) != rebuilt:
         problems.append(f"checkpoint {checkpoint.tree_size}: its root differs from the rebuilt tree's")

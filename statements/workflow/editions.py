@@ -16,7 +16,7 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from ..tasks.queue import defer
 from .base import TransitionError
 
 Change = Edition.Change
+BULK_CHUNK = 500  # versions signed per query and bulk insert
 
 
 def _signer():
@@ -43,10 +44,18 @@ def _served_previous(translation):
     return translation.editions.filter(public_from__isnull=False).order_by("-number").first()
 
 
+def _what_records_read(prefix=""):
+    """What a record reads of a statement besides its row, prefetched: no query per
+    participant or topic."""
+    with_titles = Prefetch(f"{prefix}participations", queryset=Participation.objects.with_titles())
+    return [f"{prefix}topics", f"{prefix}countries", with_titles]
+
+
 def new_edition(translation: Translation, change: str, *, now, change_note: str = "", only_if_changed=False):
     """Sign and log the next edition of `translation` as it now stands. With
     `only_if_changed`, none is made when the record would hold what the last one holds."""
     private, key = _signer()
+    prefetch_related_objects([translation.statement], *_what_records_read())
     previous = _served_previous(translation)
     number = (translation.editions.aggregate(n=Max("number"))["n"] or 0) + 1
     record = editions.build(
@@ -74,9 +83,12 @@ def new_edition(translation: Translation, change: str, *, now, change_note: str 
     return edition
 
 
-def _edition(translation, record, private, key, log, *, change, now) -> Edition:
+def _edition(translation, record, private, key, log, *, change, now, public_from=None) -> Edition:
+    """An edition of `record`, served from `public_from` (default: now, or the scheduled
+    publication time if later)."""
     data = editions.canonical(record)
-    public_from = max(now, translation.published_at) if translation.published_at else now
+    if public_from is None:
+        public_from = max(now, translation.published_at) if translation.published_at else now
     return Edition(
         translation=translation,
         number=record["edition"],
@@ -103,63 +115,43 @@ def withhold_unpublic(translation: Translation, *, now):
 def sign_released(versions, *, now=None, progress=None) -> int:
     """Give every released or unpublished version in `versions` that has no edition yet
     its first, signed and logged, with one checkpoint at the end. For content created
-    already in a state in bulk (load_demo, generate_demo, the importer, the migration);
-    returns how many were signed. Raises TransitionError without a signing key."""
+    already in a state in bulk (load_demo, generate_demo, the migration); returns how many
+    were signed. Raises TransitionError without a signing key."""
     now = now or timezone.now()
     private, key = _signer()
+    wanted = versions.values("pk") if isinstance(versions, QuerySet) else [v.pk for v in versions]
+    once_released = Translation.objects.released() | Translation.objects.unpublished()
     unsigned = (
-        Translation.objects.filter(
-            pk__in=versions.values("pk") if isinstance(versions, QuerySet) else [v.pk for v in versions]
-        )
-        .filter(edition=0)
-        .exclude(status__in=Translation.UNRELEASED_STATUSES)
-        .exclude(first_published_at__isnull=True)
+        once_released.filter(pk__in=wanted, edition=0)
         .select_related("statement", "statement__featured_image")
-        .prefetch_related(
-            "statement__topics",
-            "statement__countries",
-            Prefetch("statement__participations", queryset=Participation.objects.with_titles()),
-        )
+        .prefetch_related(*_what_records_read("statement__"))
         .order_by("first_published_at", "pk")
     )
-    log, signed = None, 0
-    for chunk in _chunks(unsigned.iterator(chunk_size=500), 500):
-        log = log or transparency.Appender()
+    ids = list(unsigned.values_list("pk", flat=True))
+    log = transparency.Appender() if ids else None
+    first = Change.PUBLICATION
+    for start in range(0, len(ids), BULK_CHUNK):
+        chunk = ids[start : start + BULK_CHUNK]
         made = []
-        for version in chunk:
-            first = Change.PUBLICATION
+        for version in unsigned.filter(pk__in=chunk):
             record = editions.build(version, number=1, change=first, now=now, previous=None, key_id=key.key_id)
-            edition = _edition(version, record, private, key, log, change=first, now=now)
             # Signed now, of what has been public since its publication: served from then
             # (so its ninjs versionCreated does not jump to the day of signing).
-            edition.public_from = version.published_at
-            made.append(edition)
-            version.edition, version.edition_at = 1, edition.public_from
+            made.append(
+                _edition(version, record, private, key, log, change=first, now=now, public_from=version.published_at)
+            )
         Edition.objects.bulk_create(made)
         log.flush()
-        # Every one is edition 1, served from its publication time: one plain UPDATE.
-        Translation.objects.filter(pk__in=[v.pk for v in chunk]).update(edition=1, edition_at=F("published_at"))
-        signed += len(chunk)
+        Translation.objects.filter(pk__in=chunk).update(edition=1, edition_at=F("published_at"))
         if progress:
             progress(len(chunk))
     if log is not None:
         log.finish(private, key, now)
         _ask_witnesses()
-    return signed
+    return len(ids)
 
 
 def _ask_witnesses():
     """Witnesses cosign the new checkpoint: a task after commit (they are other machines)."""
     if Witness.objects.filter(active=True).exists():
         defer(side_effects.ask_witnesses)
-
-
-def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
