@@ -392,3 +392,35 @@ def test_publishers_read_editions_keys_and_checkpoints_in_the_admin(client, staf
     # Read only: nobody changes or deletes an edition there.
     response = client.post(f"/admin/statements/edition/{edition.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403 and Edition.objects.filter(pk=edition.pk).exists()
+
+
+def test_query_counts_of_the_log_addresses_do_not_grow_with_the_log(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    version = make_public(staff)
+    publish_correction(version, staff, "Changed.")
+
+    def counted():
+        size = Checkpoint.objects.order_by("-tree_size").first().tree_size
+        urls = [
+            f"/api/editions/{version.uuid}/",
+            f"/api/editions/{version.uuid}/2.json",
+            f"/api/editions/{version.uuid}/2.sig",
+            "/transparency/checkpoint",
+            f"/transparency/proof/inclusion?edition={version.uuid}/1&size={size}",
+            f"/transparency/proof/consistency?from=1&to={size}",
+            "/.well-known/press-office/keys.json",
+        ]
+        found = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found[url.split("?")[0].replace(str(version.uuid), "V")] = len(queries)
+        return found
+
+    counted()  # the first request of a process reads what it keeps afterwards
+    small = counted()
+    for _ in range(20):
+        make_public(staff)
+    assert counted() == small and max(small.values()) <= 5, small
