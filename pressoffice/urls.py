@@ -57,7 +57,15 @@ urlpatterns = [
     path("transparency/proof/consistency", feeds_limit(editions_views.consistency_proof), name="consistency-proof"),
     path("verify/", rate_limited("search")(verify_view), name="verify"),
 ]
-urlpatterns += i18n_patterns(path("", include("statements.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("statements.urls")),
+    path("alerts/", include("statements.alerts.urls")),
+)
+
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    # An email service's tracking webhooks: bounces and complaints feed the suppression
+    # list (statements/alerts/suppression.py).
+    urlpatterns.append(path("alerts/esp/", include("anymail.urls")))
 
 handler400 = "statements.views.bad_request_view"
 

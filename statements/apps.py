@@ -28,6 +28,12 @@ class StatementsConfig(AppConfig):
             post_delete.connect(cachetags.on_model_deleted, sender=model, dispatch_uid=f"tags-deleted-{name}")
             if name in cachetags.ADDRESS_FIELDS:
                 pre_save.connect(cachetags.on_model_saving, sender=model, dispatch_uid=f"tags-saving-{name}")
+        # An email service's bounces and complaints, reported through django-anymail.
+        from anymail.signals import tracking
+
+        from .alerts import suppression
+
+        tracking.connect(suppression.tracked, dispatch_uid="alerts-suppression")
 
 
 class PressOfficeAdminConfig(admin_apps.AdminConfig):

@@ -74,6 +74,16 @@ class FilteredListView(TemplateView):
             for fmt in ("rss", "atom", "json")
         ]
 
+    def alerts_link(self) -> str:
+        """Email alerts for this list: its filters (the page's fixed ones included), no
+        page or order."""
+        query = self.request.GET.copy()
+        for name in ("page", "sort"):
+            query.pop(name, None)
+        for name, values in self.fixed_filters().items():
+            query.setlist(name, values)
+        return reverse("alerts:subscribe") + (f"?{query.urlencode()}" if query else "")
+
     def get(self, request, *args, **kwargs):
         bound = bind(request, public_versions(), language=get_language(), fixed=self.fixed_filters(), take=["page"])
         page = page_number(bound.taken["page"])
@@ -113,6 +123,7 @@ class FilteredListView(TemplateView):
         query = self.request.GET
         return super().get_context_data(
             feeds=self.feed_links(),
+            alerts_url=self.alerts_link(),
             fixed=self.fixed_filters(),
             person_values=query.getlist("person"),
             topic_values=query.getlist("topic"),

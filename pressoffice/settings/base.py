@@ -4,6 +4,7 @@ dev.py (what `make run` uses) and prod.py build on this. Nothing here turns DEBU
 or ships a secret.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -393,3 +394,37 @@ PRESSOFFICE_SIGNING_KEY_AUTOCREATE = False
 # The transparency log's name: the first line of every checkpoint and the signed note's
 # key name (C2SP tlog-checkpoint). Set it once, to the site's host: it never changes.
 PRESSOFFICE_LOG_ORIGIN = os.environ.get("PRESSOFFICE_LOG_ORIGIN", "press-office.invalid/transparency")
+
+# Email (alerts: statements/alerts/). Django's own settings, from the environment; the
+# backend is looked up at send time, so a change applies to the next batch.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "alerts@press-office.invalid")
+# The envelope sender (Return-Path) of alert mail: where bounces go, for
+# `manage.py process_bounces` to read. Empty: DEFAULT_FROM_EMAIL.
+PRESSOFFICE_BOUNCE_ADDRESS = os.environ.get("PRESSOFFICE_BOUNCE_ADDRESS", "")
+# django-anymail, for an email service instead of SMTP: its settings as JSON, e.g.
+# {"POSTMARK_SERVER_TOKEN": "…", "WEBHOOK_SECRET": "user:password"} with
+# DJANGO_EMAIL_BACKEND=anymail.backends.postmark.EmailBackend. With a WEBHOOK_SECRET the
+# tracking webhooks are served under /alerts/esp/ and feed the suppression list.
+ANYMAIL = json.loads(os.environ.get("PRESSOFFICE_ANYMAIL") or "{}")
+# Digests go out at this hour of the office's time zone (TIME_ZONE); weekly ones on this
+# weekday (0 = Monday).
+PRESSOFFICE_DIGEST_HOUR = int(os.environ.get("PRESSOFFICE_DIGEST_HOUR", "7"))
+PRESSOFFICE_DIGEST_WEEKDAY = int(os.environ.get("PRESSOFFICE_DIGEST_WEEKDAY", "0"))
+PRESSOFFICE_ALERT_BATCH_SIZE = int(os.environ.get("PRESSOFFICE_ALERT_BATCH_SIZE", "100"))
+# Unconfirmed subscriptions (and their links) expire after CONFIRM_DAYS; unsubscribed
+# ones are forgotten after FORGET_DAYS.
+PRESSOFFICE_ALERT_CONFIRM_DAYS = int(os.environ.get("PRESSOFFICE_ALERT_CONFIRM_DAYS", "7"))
+PRESSOFFICE_ALERT_FORGET_DAYS = int(os.environ.get("PRESSOFFICE_ALERT_FORGET_DAYS", "30"))
+# A delivery claimed this long ago by a worker that never finished is marked unknown.
+PRESSOFFICE_ALERT_CLAIM_MINUTES = int(os.environ.get("PRESSOFFICE_ALERT_CLAIM_MINUTES", "15"))
+# Subscribe requests: per client (like searches), and confirmation mails per address.
+PRESSOFFICE_RATE_LIMIT_ALERTS = os.environ.get("PRESSOFFICE_RATE_LIMIT_ALERTS", "20/3600")
+PRESSOFFICE_RATE_LIMIT_ALERT_ADDRESS = os.environ.get("PRESSOFFICE_RATE_LIMIT_ALERT_ADDRESS", "5/86400")

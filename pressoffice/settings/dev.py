@@ -22,3 +22,6 @@ PRESSOFFICE_SIGNING_KEY_FILE = os.environ.get("PRESSOFFICE_SIGNING_KEY_FILE") or
     BASE_DIR / "var" / "signing" / "dev-signing-key.pem"  # noqa: F405
 )
 PRESSOFFICE_SIGNING_KEY_AUTOCREATE = True
+
+# Alert mail (confirmations, alerts) is printed by the worker (`make run` starts one).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

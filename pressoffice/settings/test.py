@@ -38,6 +38,10 @@ PRESSOFFICE_SERVE_MEDIA = True
 # tests/test_security.py turns them on to prove they work.
 PRESSOFFICE_RATE_LIMIT_SEARCH = "off"
 PRESSOFFICE_RATE_LIMIT_FEEDS = "off"
+PRESSOFFICE_RATE_LIMIT_ALERTS = "off"
+PRESSOFFICE_RATE_LIMIT_ALERT_ADDRESS = "off"
+# Mail stays in django.core.mail.outbox unless a test points it at its SMTP server.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # The crawler tests fetch stylesheets too: serve them from the source folders.
 WHITENOISE_USE_FINDERS = True

@@ -7,6 +7,7 @@
 - `versions`: language versions (`Translation`) and their revisions;
 - `staff`: staff profiles, the audit log, preview links;
 - `editions`: signed editions, signing keys and the transparency log;
+- `alerts`: email alerts (lists, subscribers, subscriptions, suppression, runs, deliveries);
 - `jobs`: the background tasks' own records (outbox, WebSub deliveries, periodic runs);
 - `states`: the publication states; `querysets`: which rows, for readers and editors.
 
@@ -44,6 +45,7 @@ announced
     time (and the worker's periodic trigger, or `publish_due`) announces it.
 """
 
+from .alerts import AlertList, AlertRun, Delivery, Frequency, Subscriber, Subscription, Suppression, address_hash
 from .editions import Checkpoint, Cosignature, Edition, LogNode, SigningKey, Witness
 from .fields import LanguageField, NamedModel, private_storage, validate_names
 from .images import Image, Rendition
@@ -57,6 +59,14 @@ from .versions import Revision, Translation
 from .vocabularies import Appointment, Country, Person, Role, Topic
 
 __all__ = [
+    "AlertList",
+    "AlertRun",
+    "Delivery",
+    "Frequency",
+    "Subscriber",
+    "Subscription",
+    "Suppression",
+    "address_hash",
     "RELEASED_STATUSES",
     "UNRELEASED_STATUSES",
     "Appointment",

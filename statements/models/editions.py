@@ -49,6 +49,10 @@ class Edition(models.Model):
         RESTORATION = "restoration", _("Restoration")
         METADATA = "metadata", _("Change of participants, topics or date")
 
+    # The changes that email alerts go out for (statements/alerts/): minor corrections,
+    # unpublications, restorations and metadata changes never alert.
+    ALERTING = (Change.PUBLICATION, Change.MAJOR_CORRECTION, Change.WITHDRAWAL)
+
     translation = models.ForeignKey("Translation", on_delete=models.PROTECT, related_name="editions")
     number = models.PositiveIntegerField()
     change = models.CharField(max_length=20, choices=Change.choices)

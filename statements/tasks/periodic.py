@@ -1,9 +1,9 @@
 """The periodic trigger, which the tasks backport does not have.
 
 `trigger()` runs what is due: it hands the outbox over, queues the go-live announcement
-of scheduled versions, reaps tasks whose worker died, and once a day queues the pruning of
-old results. `manage.py worker` calls it every `PRESSOFFICE_TASK_BEAT` seconds from a
-thread beside the worker; `manage.py publish_due` (the cron entry point) calls it with
+of scheduled versions, reaps tasks whose worker died, starts the email digests that are
+due, and once a day queues the pruning of old results and the alerts' privacy purge.
+`manage.py worker` calls it every `PRESSOFFICE_TASK_BEAT` seconds from a thread beside the worker; `manage.py publish_due` (the cron entry point) calls it with
 `force=True`. Several workers share one schedule: each job's next time is a row
 (`PeriodicJob`), claimed by a conditional UPDATE that only one process wins.
 """
@@ -18,6 +18,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from ..models import PeriodicJob, Translation
+from . import alerts as alert_tasks
 from . import queue, reaper, side_effects
 
 logger = logging.getLogger(__name__)
@@ -30,11 +31,22 @@ def announce_if_due():
         queue.defer(side_effects.announce_due)
 
 
+def alerts_due():
+    """Start the email digests whose time has come, and settle deliveries whose worker
+    died mid-send (statements/alerts/sending.py)."""
+    from ..alerts import sending
+
+    sending.start_due_digests()
+    sending.mark_interrupted()
+
+
 JOBS = {
     # name: (interval, what to do) — each queues or re-queues, none does the work itself
     "announce-due": (datetime.timedelta(seconds=30), announce_if_due),
     "reap": (datetime.timedelta(seconds=60), reaper.reap),
     "prune": (datetime.timedelta(days=1), lambda: queue.defer(side_effects.prune_finished)),
+    "alert-digests": (datetime.timedelta(minutes=5), alerts_due),
+    "alert-purge": (datetime.timedelta(days=1), lambda: queue.defer(alert_tasks.purge_addresses)),
 }
 
 
