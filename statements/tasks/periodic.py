@@ -4,8 +4,9 @@
 of scheduled versions, reaps tasks whose worker died, starts the email digests that are
 due, and once a day queues the pruning of old results and the alerts' privacy purge.
 `manage.py worker` calls it every `PRESSOFFICE_TASK_BEAT` seconds from a thread beside
-the worker; `manage.py publish_due` (the cron entry point) calls it with `force=True`. Several workers share one schedule: each job's next time is a row
-(`PeriodicJob`), claimed by a conditional UPDATE that only one process wins.
+the worker; `manage.py publish_due` (the cron entry point) calls it with `force=True`.
+Several workers share one schedule: each job's next time is a row (`PeriodicJob`),
+claimed by a conditional UPDATE that only one process wins.
 """
 
 import datetime
