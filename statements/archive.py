@@ -12,9 +12,11 @@ An archive is a gzipped tar holding
 It holds all content, revisions, the signed editions, signing keys (public halves only)
 and the transparency log, the audit log, preview links, WebSub deliveries, tasks
 waiting in the outbox, people, roles, appointments, topics, countries, images, staff
-accounts with their roles, languages and authenticators, and the reference counters. Not
-included: sessions, the login-throttling log, the task queue's results and the periodic
-schedule (transient), and the cache (rebuilt on demand).
+accounts with their roles, languages and authenticators, the reference counters, the
+email-alert lists and the suppression list (hashes). Readers' addresses and subscriptions
+only with `include_subscribers` (`export_archive --include-subscribers`). Not included:
+the alert runs and deliveries, sessions, the login-throttling log, the task queue's
+results and the periodic schedule (transient), and the cache (rebuilt on demand).
 
 Import goes into a freshly migrated, empty database (the same schema), in one
 transaction: either everything is restored or nothing is.
@@ -69,7 +71,12 @@ MODELS = [
     "statements.previewlink",
     "statements.websubdelivery",
     "statements.outboxtask",
+    "statements.alertlist",
+    "statements.suppression",
 ]
+# Readers' addresses and what they follow: only with `export_archive --include-subscribers`
+# (the manifest says whether an archive holds them).
+SUBSCRIBER_MODELS = ["statements.subscriber", "statements.subscription"]
 # Derived from other columns and rebuilt on import (PostgreSQL's tsvector).
 DERIVED_FIELDS = {"statements.translation": {"search_vector"}}
 MEDIA = ["private", "default"]
@@ -103,8 +110,12 @@ class ArchiveError(Exception):
     """A clear, user-facing reason an archive cannot be written or read."""
 
 
-def _models():
-    return [apps.get_model(label) for label in MODELS]
+def _labels(include_subscribers=False) -> list[str]:
+    return MODELS + (SUBSCRIBER_MODELS if include_subscribers else [])
+
+
+def _models(include_subscribers=False):
+    return [apps.get_model(label) for label in _labels(include_subscribers)]
 
 
 def _fields(model) -> list[str]:
@@ -124,8 +135,8 @@ def schema() -> dict[str, str]:
     return dict(sorted(latest.items()))
 
 
-def table_counts() -> dict[str, int]:
-    return {model._meta.label_lower: model._default_manager.count() for model in _models()}
+def table_counts(include_subscribers=False) -> dict[str, int]:
+    return {model._meta.label_lower: model._default_manager.count() for model in _models(include_subscribers)}
 
 
 def _media_files(storage, folder=""):
@@ -143,17 +154,19 @@ def _add_bytes(tar, name: str, data: bytes):
     tar.addfile(info, io.BytesIO(data))
 
 
-def export(path, progress: Callable = lambda iterable, **kw: iterable) -> dict:
-    """Write the archive to `path`; return its manifest."""
+def export(path, progress: Callable = lambda iterable, **kw: iterable, *, include_subscribers=False) -> dict:
+    """Write the archive to `path` (readers' addresses only with `include_subscribers`);
+    return its manifest."""
     manifest = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
         "schema": schema(),
-        "tables": table_counts(),
+        "tables": table_counts(include_subscribers),
+        "subscribers": include_subscribers,
         "media": {},
     }
     with tarfile.open(path, "w:gz") as tar, transaction.atomic():
-        for model in progress(_models(), desc="tables", unit="table"):
+        for model in progress(_models(include_subscribers), desc="tables", unit="table"):
             label = model._meta.label_lower
             with tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024, mode="w+b") as buffer:
                 for chunk in _chunks(model._default_manager.order_by("pk").iterator(chunk_size=CHUNK)):
@@ -193,7 +206,7 @@ def _storage_exists(storage) -> bool:
 
 def not_empty() -> dict[str, int]:
     """Tables of a database that already holds content or accounts."""
-    counts = table_counts()
+    counts = table_counts(include_subscribers=True)
     return {label: count for label, count in counts.items() if count and label not in {"auth.group"}}
 
 
@@ -240,14 +253,16 @@ def import_(path, progress: Callable = lambda iterable, **kw: iterable) -> dict:
         try:
             with transaction.atomic():
                 with connection.constraint_checks_disabled():
-                    for label in progress(MODELS, desc="tables", unit="table"):
+                    labels = _labels(manifest.get("subscribers", False))
+                    for label in progress(labels, desc="tables", unit="table"):
                         member = tar.extractfile(f"data/{label}.jsonl")
                         for chunk in _chunks(json.loads(line) for line in member):
                             for item in serializers.deserialize("python", chunk, handle_forward_references=True):
                                 item.save()
                                 if item.deferred_fields:
                                     item.save_deferred_fields()
-                connection.check_constraints(table_names=[m._meta.db_table for m in _models()])
+                tables = [m._meta.db_table for m in _models(manifest.get("subscribers", False))]
+                connection.check_constraints(table_names=tables)
                 _reset_sequences()
                 _rebuild_derived()
                 # Signed editions come back as they were: the log rebuilt from them must
@@ -289,7 +304,7 @@ def _remove_media(written):
 
 
 def _reset_sequences():
-    statements = connection.ops.sequence_reset_sql(no_style(), _models())
+    statements = connection.ops.sequence_reset_sql(no_style(), _models(include_subscribers=True))
     if statements:
         with connection.cursor() as cursor:
             for sql in statements:

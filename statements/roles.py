@@ -10,6 +10,9 @@ _CONTENT_MODELS = ["statement", "participation", "person", "role", "appointment"
 _EDIT = ["add", "change", "view"]
 # Signed editions and the log are read in the admin by editors and publishers.
 _SIGNED = ["view_edition", "view_signingkey", "view_checkpoint", "view_witness"]
+# Email alerts: publishers see counts per list, the runs and the suppression list (and may
+# suppress an address); only superusers see addresses.
+_ALERTS = ["view_alertlist", "view_alertrun", "view_suppression", "add_suppression"]
 
 GROUP_PERMISSIONS = {
     EDITOR: [
@@ -44,6 +47,7 @@ GROUP_PERMISSIONS = {
         "change_previewlink",
         "view_previewlink",
         *_SIGNED,
+        *_ALERTS,
     ],
 }
 

@@ -14,10 +14,20 @@ from django.contrib.auth.models import Group
 from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from statements import archive, transparency, workflow
-from statements.models import Edition, Statement, Translation
+from statements.models import (
+    AlertList,
+    Edition,
+    Statement,
+    Subscriber,
+    Subscription,
+    Suppression,
+    Translation,
+    address_hash,
+)
 
 from .counts import TRIED
 from .factories import make_person, make_staff, make_statement, make_version
@@ -89,6 +99,14 @@ def content(django_capture_on_commit_callbacks):
         workflow.publish(translation=version, actor=publisher)
         workflow.create_preview_link(translation=version, actor=publisher, note="For the agency")
     assert Translation.objects.public().count() > 10
+    # Email alerts: a list, a reader following it, a suppressed address.
+    reader = Subscriber.objects.create(email="archived-reader@example.org", language="en")
+    alert_list = AlertList.objects.create(language="en", key="k" * 64, criteria={"kind": ["readout"]}, description="R")
+    now = timezone.now()
+    Subscription.objects.create(
+        subscriber=reader, alert_list=alert_list, frequency="daily", requested_at=now, confirmed_at=now, wording="W"
+    )
+    Suppression.objects.create(email_hash=address_hash("bounced@example.org"), reason="bounce")
 
 
 def wipe():
@@ -205,3 +223,36 @@ def test_export_does_not_overwrite_without_force(db, tmp_path):
     call_command("export_archive", str(path), "--force", verbosity=0)
     assert tarfile.is_tarfile(path)
     assert not Path(str(path) + ".partial").exists()
+
+
+def subscriber_rows():
+    return [
+        list(Subscriber.objects.order_by("pk").values_list("email", "uuid", "language", "created_at")),
+        list(
+            Subscription.objects.order_by("pk").values_list(
+                "subscriber_id", "alert_list_id", "frequency", "confirmed_at", "wording"
+            )
+        ),
+    ]
+
+
+def test_readers_addresses_are_archived_only_when_asked(content, tmp_path):
+    before = subscriber_rows()
+    assert before[0] and before[1]
+    plain, full = tmp_path / "plain.tar.gz", tmp_path / "full.tar.gz"
+    call_command("export_archive", str(plain), verbosity=0)
+    call_command("export_archive", str(full), "--include-subscribers", verbosity=0)
+    with tarfile.open(plain) as tar:
+        names = tar.getnames()
+        assert "data/statements.subscriber.jsonl" not in names
+        assert "data/statements.alertlist.jsonl" in names and "data/statements.suppression.jsonl" in names
+        assert b"archived-reader@example.org" not in b"".join(
+            tar.extractfile(member).read() for member in tar.getmembers() if member.isfile()
+        )
+    wipe()
+    call_command("import_archive", str(plain), verbosity=0)
+    assert subscriber_rows() == [[], []]
+    assert AlertList.objects.count() == 1 and Suppression.objects.get().reason == "bounce"
+    wipe()
+    call_command("import_archive", str(full), verbosity=0)
+    assert subscriber_rows() == before

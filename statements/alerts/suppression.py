@@ -53,8 +53,17 @@ def tracked(sender, event, esp_name, **kwargs):
     """anymail's `tracking` signal: hard bounces, complaints and rejections suppress the
     address (deferred and soft events do not)."""
     reason = TRACKED.get(event.event_type)
-    if reason and event.recipient:
+    if reason and event.recipient and not (reason == Reason.BOUNCE and _soft(event.esp_event)):
         suppress(event.recipient, reason, source=f"anymail:{esp_name}")
+
+
+def _soft(esp_event) -> bool:
+    """A bounce that anymail calls "bounced" but the service calls temporary (Postmark's
+    SoftBounce, Amazon SES's Transient): the next message may well arrive."""
+    if not isinstance(esp_event, dict):
+        return False
+    bounce = esp_event.get("bounce") if isinstance(esp_event.get("bounce"), dict) else {}
+    return esp_event.get("Type") == "SoftBounce" or bounce.get("bounceType") == "Transient"
 
 
 # Delivery status notifications (RFC 3464) and complaint reports (RFC 5965) --------------------
@@ -95,17 +104,12 @@ def _address(value) -> str:
     return email.utils.parseaddr(text.strip())[1].strip().lower()
 
 
-def read_mailbox(box) -> tuple[int, int]:
-    """Suppress every address a mailbox (`mailbox.mbox` or `Maildir`) reports as failed
-    permanently or complaining; (messages read, addresses newly suppressed)."""
-    read = added = 0
-    for key in box.keys():
-        raw = box.get_bytes(key)
-        message = email.message_from_bytes(raw, policy=email.policy.compat32)
-        read += 1
-        for address, reason in signals_in(message):
-            added += suppress(address, reason, source="dsn")
-    return read, added
+def read_message(raw: bytes) -> tuple[int, int]:
+    """Suppress every address one message reports as failed permanently or complaining;
+    (signals found, addresses newly suppressed). Anything else in it is ignored."""
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    found = signals_in(message)
+    return len(found), sum(suppress(address, reason, source="dsn") for address, reason in found)
 
 
 # Privacy ------------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", help=f"Where to write (default: ./{archive.default_name()}).")
         parser.add_argument("--force", action="store_true", help="Overwrite an existing file.")
+        parser.add_argument(
+            "--include-subscribers",
+            action="store_true",
+            help="Include email-alert subscribers' addresses and subscriptions (personal data: left out by default).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"] or archive.default_name())
@@ -31,7 +36,7 @@ class Command(BaseCommand):
             return tqdm(iterable, file=sys.stderr, disable=quiet, **kwargs)
 
         try:
-            manifest = archive.export(partial, progress)
+            manifest = archive.export(partial, progress, include_subscribers=options["include_subscribers"])
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
