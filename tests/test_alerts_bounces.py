@@ -120,8 +120,15 @@ def esp_webhooks():
 def test_a_postmark_bounce_webhook_suppresses_the_address(esp_webhooks):
     client = Client()
     auth = "Basic " + base64.b64encode(b"hook:secret").decode()
-    bounce = {"RecordType": "Bounce", "Type": "HardBounce", "TypeCode": 1, "Email": "hard@example.org",
-              "ID": 1, "MessageID": "00000000-0000-0000-0000-000000000001", "BouncedAt": "2026-12-06T10:00:00Z"}  # fmt: skip
+    bounce = {
+        "RecordType": "Bounce",
+        "Type": "HardBounce",
+        "TypeCode": 1,
+        "Email": "hard@example.org",
+        "ID": 1,
+        "MessageID": "00000000-0000-0000-0000-000000000001",
+        "BouncedAt": "2026-12-06T10:00:00Z",
+    }
     soft = {**bounce, "Type": "SoftBounce", "TypeCode": 4096, "Email": "soft@example.org"}
     for payload in (bounce, soft):
         response = client.post(
