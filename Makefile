@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-browser test-all test-postgres test-redis test-varnish lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks bench-surge bench-editions
+.PHONY: run test test-browser test-all test-postgres test-redis test-varnish lint check-deploy clean bench-images messages check-messages bench-importer bench bench-faults bench-tasks bench-surge bench-editions bench-alerts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ check-messages: $(VENV)/.installed-dev
 ## bench-editions: what signing and logging add to a publication, and the log's addresses, with an empty and a large log
 bench-editions: $(VENV)/.installed-dev
 	$(BIN)/python bench/editions.py
+
+## bench-alerts: 100 000 subscriptions over 2 000 lists: matching a publication, emails/s through a real worker into a local SMTP sink, a daily digest run
+bench-alerts: $(VENV)/.installed-dev
+	$(BIN)/python bench/alerts.py
 
 ## bench-importer: readouts parsed and imported per second on SQLite and PostgreSQL
 bench-importer: $(VENV)/.installed-dev

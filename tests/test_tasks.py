@@ -289,14 +289,15 @@ def test_the_periodic_trigger_runs_each_job_once_per_interval_across_workers(db,
         with django_capture_on_commit_callbacks(execute=True):
             return periodic.trigger(now=now + datetime.timedelta(seconds=seconds))["ran"]
 
-    assert trigger(0) == ["announce-due", "reap", "prune"]
-    assert [name for name, *_ in queued()] == ["prune_finished"]  # nothing to announce: no task
+    assert trigger(0) == ["announce-due", "reap", "prune", "alert-digests", "alert-purge"]
+    # Nothing to announce and no digest reader: no task for them.
+    assert [name for name, *_ in queued()] == ["prune_finished", "purge_addresses"]
     publish_directly(make_version(title="Gone live unannounced"))
     assert trigger(5) == []  # another worker, the same beat
     assert trigger(31) == ["announce-due"]
     assert trigger(61) == ["announce-due", "reap"]
     assert PeriodicJob.objects.get(name="prune").next_run_at == now + datetime.timedelta(days=1)
-    assert [name for name, *_ in queued()] == ["prune_finished", "announce_due", "announce_due"]
+    assert [name for name, *_ in queued()] == ["prune_finished", "purge_addresses", "announce_due", "announce_due"]
 
 
 @override_settings(TASKS=DUMMY)

@@ -134,6 +134,8 @@ def start_due_digests(*, now=None) -> list[AlertRun]:
         period, end = period_end(kind, now)
         if AlertRun.objects.filter(kind=kind, period=period).exists():
             continue
+        if not Subscription.objects.confirmed().filter(frequency=kind).exists():
+            continue  # nobody takes this digest: no run
         previous = AlertRun.objects.filter(kind=kind).exclude(period="").order_by("-window_end").first()
         start = end - datetime.timedelta(days=length)
         if previous is not None and previous.window_end and start < previous.window_end < end:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import editions, signing, tlog, transparency
-from ..models import Edition, Participation, Translation, Witness
+from ..models import AlertList, Edition, Participation, Translation, Witness
 from ..tasks import alerts as alert_tasks
 from ..tasks import side_effects
 from ..tasks.queue import defer
@@ -80,9 +80,11 @@ def new_edition(translation: Translation, change: str, *, now, change_note: str 
     log.finish(private, key, now)
     _ask_witnesses()
     if change in Edition.ALERTING:
-        # The alert goes when the edition is public, never before (a scheduled version's).
+        # The alert goes when the edition is public, never before (a scheduled version's);
+        # none is queued when nobody has asked for alerts in this language yet.
         later = edition.public_from if edition.public_from > now else None
-        defer(alert_tasks.fan_out, edition.pk, run_after=later)
+        if later or AlertList.objects.filter(language=translation.language).exists():
+            defer(alert_tasks.fan_out, edition.pk, run_after=later)
     translation.edition, translation.edition_at = number, edition.public_from
     Translation.objects.filter(pk=translation.pk).update(edition=number, edition_at=edition.public_from)
     return edition
