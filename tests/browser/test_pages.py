@@ -5,10 +5,12 @@ through axe-core (nothing serious or critical)."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from statements import images, workflow
-from statements.models import Country, Image
+from statements.alerts import criteria as criteria_module
+from statements.alerts import mail, tokens
+from statements.models import Country, Image, Subscriber, Subscription
 
 from ..factories import appoint, make_person, make_role, make_staff, make_statement, make_topic, make_version
 from ..pictures import GOOD, jpeg_upload
@@ -71,7 +73,15 @@ def browser_world(db):
         workflow.withdraw(translation=versions[1][language], actor=publisher, explanation="Superseded by later talks.")
         workflow.unpublish(translation=versions[2][language], actor=publisher, reason="published_in_error")
     images.sync_public_files()
-    return {"versions": versions, "editor": editor, "publisher": publisher}
+    reader = Subscriber.objects.create(email="reader@example.org", language="en")
+    subscriptions = {}
+    for language in ("en", "fa"):
+        with translation.override(language):
+            alert_list = criteria_module.list_for({"person": ["maren-holt"]}, language)
+        subscriptions[language] = Subscription.objects.create(
+            subscriber=reader, alert_list=alert_list, requested_at=timezone.now(), confirmed_at=timezone.now()
+        )
+    return {"versions": versions, "editor": editor, "publisher": publisher, "subscriptions": subscriptions}
 
 
 def page_addresses(browser_world, language):
@@ -91,6 +101,17 @@ def page_addresses(browser_world, language):
         "400": f"/{language}/statements/?page=abc",
         "404": f"/{language}/no-such-page/",
         "410": versions[2][language].get_absolute_url(),
+        "alerts: subscribe": f"/{language}/alerts/subscribe/?person=maren-holt&topic=trade",
+        "alerts: confirm": "/{}/alerts/confirm/{}/".format(
+            language, tokens.confirm_token(browser_world["subscriptions"][language], "daily")
+        ),
+        "alerts: unsubscribe": "/{}/alerts/unsubscribe/{}/".format(
+            language, tokens.unsubscribe_token(browser_world["subscriptions"][language].subscriber, [0])
+        ),
+        "alerts: manage": "/{}/alerts/manage/{}/".format(
+            language, tokens.manage_token(browser_world["subscriptions"][language].subscriber)
+        ),
+        "alerts: unknown list (400)": f"/{language}/alerts/subscribe/?person=nobody",
         # /verify/ has no language prefix: its language follows the browser's (English here).
         **({"verify with a result": f"/verify/?edition={versions[0][language].uuid}/1"} if language == "en" else {}),
     }
@@ -101,7 +122,7 @@ def test_public_templates_are_accessible_and_valid(page, live_server, browser_wo
     problems = {}
     for name, path in page_addresses(browser_world, language).items():
         response = page.goto(live_server.url + path)
-        expected = {"400": 400, "404": 404, "410": 410}.get(name, 200)
+        expected = {"400": 400, "404": 404, "410": 410, "alerts: unknown list (400)": 400}.get(name, 200)
         assert response.status == expected, (name, response.status)
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
         errors = vnu(response.text(), f"{language}:{name}")  # the HTML as served
@@ -113,6 +134,40 @@ def test_public_templates_are_accessible_and_valid(page, live_server, browser_wo
             problems[name] = {"axe": violations, "vnu": errors}
     for name, found in problems.items():
         print(name, found)
+    assert problems == {}
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_subscribing_without_javascript_and_the_pages_it_leads_to(page, live_server, browser_world, vnu, language):
+    """A reader subscribes with the form alone (no script on the page), a wrong address
+    first; the error page and the answer pass both checkers, and so does the mail."""
+    page.goto(live_server.url + f"/{language}/people/maren-holt/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Email alerts" if language == "en" else "هشدار ایمیلی").click()
+    problems = {}
+    page.fill("input[name=email]", "not an address")
+    page.check("input[value=daily]")
+    with page.expect_navigation() as wrong:
+        page.click("form.alert-form button[type=submit]")
+    assert wrong.value.status == 400
+    problems["form error"] = vnu(wrong.value.text(), f"{language}:alerts form error") + axe(page)
+    page.fill("input[name=email]", f"browser-{language}@example.org")
+    with page.expect_navigation() as sent:
+        page.click("form.alert-form button[type=submit]")
+    assert sent.value.status == 200
+    problems["check your inbox"] = vnu(sent.value.text(), f"{language}:alerts sent") + axe(page)
+    subscription = Subscription.objects.get(subscriber__email=f"browser-{language}@example.org")
+    assert subscription.frequency == "daily" and subscription.alert_list.language == language
+    # The mail's HTML part is valid too.
+    message = mail.confirmation(subscription, "daily")
+    problems["confirmation mail"] = vnu(message.alternatives[0][0], f"{language}:confirmation mail")
+    edition = browser_world["versions"][0][language].editions.order_by("-number").first()
+    item = mail.edition_item(edition, language)
+    alert = mail.alert(subscription.subscriber, [subscription], [item], language=language)
+    problems["alert mail"] = vnu(alert.alternatives[0][0], f"{language}:alert mail")
+    digest = mail.alert(subscription.subscriber, [subscription], [item, item], language=language, digest="daily")
+    problems["digest mail"] = vnu(digest.alternatives[0][0], f"{language}:digest mail")
+    problems = {name: found for name, found in problems.items() if found}
     assert problems == {}
 
 
@@ -129,6 +184,10 @@ def test_admin_pages_have_no_serious_violations(page, live_server, browser_world
         f"{revisions}/revisions/compare/?a=1&b=1",
         f"{revisions}/act/withdraw/",
         f"/admin/statements/translation/{browser_world['versions'][0]['en'].pk}/change/",
+        "/admin/statements/alertlist/",
+        "/admin/statements/alertrun/",
+        "/admin/statements/suppression/",
+        "/admin/statements/suppression/add/",
     ]
     problems = {}
     for path in pages:
