@@ -94,6 +94,24 @@ def parse_rate(value: str) -> tuple[int, int] | None:
     return int(count), int(seconds or 60)
 
 
+def over_limit(name: str, rate: tuple[int, int]) -> int | None:
+    """Count one more request for `name` in the current fixed window of `rate`; None
+    while within it, else the seconds to the window's end. If the cache is down the
+    request counts as within (and is logged): a limit that takes the site down with it
+    protects nothing."""
+    limit, window = rate
+    now = int(time.time())
+    start = now - now % window
+    key = f"rate:{name}:{start}"
+    try:
+        cache.add(key, 0, window + 1)
+        used = cache.incr(key)
+    except Exception:  # noqa: BLE001 - cache unreachable: serve, don't fail
+        cache_down("Rate limit not applied: cache unreachable")
+        return None
+    return max(1, start + window - now) if used > limit else None
+
+
 def rate_limited(bucket: str, applies=lambda request: True):
     """Per-client fixed-window limit for a view, from PRESSOFFICE_RATE_LIMIT_<BUCKET>.
 
@@ -108,18 +126,8 @@ def rate_limited(bucket: str, applies=lambda request: True):
             rate = parse_rate(getattr(settings, f"PRESSOFFICE_RATE_LIMIT_{bucket.upper()}"))
             if rate is None or not applies(request) or (signed_in(request) and request.user.is_staff):
                 return view(request, *args, **kwargs)
-            limit, window = rate
-            now = int(time.time())
-            start = now - now % window
-            key = f"rate:{bucket}:{client_ip(request) or 'unknown'}:{start}"
-            try:
-                cache.add(key, 0, window + 1)
-                used = cache.incr(key)
-            except Exception:  # noqa: BLE001 - cache unreachable: serve, don't fail
-                cache_down("Rate limit not applied: cache unreachable")
-                return view(request, *args, **kwargs)
-            if used > limit:
-                retry_after = max(1, start + window - now)
+            retry_after = over_limit(f"{bucket}:{client_ip(request) or 'unknown'}", rate)
+            if retry_after is not None:
                 logger.warning(
                     "rate limit reached",
                     extra={

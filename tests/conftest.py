@@ -57,6 +57,18 @@ def people(db):
 
 
 @pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """`run_tasks(action, *args)`: call it and run what it queued (the immediate task
+    backend runs tasks after commit), and what those tasks queued in turn."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client

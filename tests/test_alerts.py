@@ -30,17 +30,6 @@ def smtp():
     server.stop()
 
 
-@pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    """Run what requests and transitions queue (the immediate backend, after commit)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def links(text: str) -> list[str]:
     return re.findall(r"https?://[^\s<>\"]+", text)
 

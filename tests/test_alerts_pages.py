@@ -20,15 +20,6 @@ from .factories import make_country, make_person, make_public, make_statement, m
 
 
 @pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def listed(staff):
     person, topic = make_person("Bo Imaginary"), make_topic("Fictional fisheries")
     country = make_country("ZZ", "Zedland")

@@ -8,11 +8,9 @@ JavaScript; every mistake gets a page saying what is wrong, and nothing is store
 """
 
 import hashlib
-import time
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import validate_email
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,9 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..freshness import cache_down
 from ..models import Frequency
-from ..security import parse_rate, rate_limited
+from ..security import over_limit, parse_rate, rate_limited
 from . import criteria as criteria_module
 from . import subscribing, tokens
 from .criteria import Refused
@@ -80,17 +77,7 @@ def _address_allowed(address: str) -> int | None:
     rate = parse_rate(settings.PRESSOFFICE_RATE_LIMIT_ALERT_ADDRESS)
     if rate is None:
         return None
-    limit, window = rate
-    now = int(time.time())
-    start = now - now % window
-    key = f"rate:alert-address:{hashlib.sha256(address.encode()).hexdigest()[:32]}:{start}"
-    try:
-        cache.add(key, 0, window + 1)
-        used = cache.incr(key)
-    except Exception:  # noqa: BLE001 - the cache down must not stop subscribing
-        cache_down("Alert address limit not applied: cache unreachable")
-        return None
-    return max(1, start + window - now) if used > limit else None
+    return over_limit(f"alert-address:{hashlib.sha256(address.encode()).hexdigest()[:32]}", rate)
 
 
 def is_post(request) -> bool:
