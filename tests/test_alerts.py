@@ -87,6 +87,7 @@ def test_subscribe_confirm_alert_and_one_click_unsubscribe(client, staff, smtp, 
     message = alert.message
     assert message["Subject"] == "Published: Fictional talks held"
     assert message["Content-Language"] == "en"
+    assert message["Message-ID"].endswith("@press.example>") and message["Auto-Submitted"] == "auto-generated"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = re.fullmatch(
         r"<(https://press\.example/en/alerts/unsubscribe/[^>]+/)>", message["List-Unsubscribe"].strip()

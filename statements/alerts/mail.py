@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -50,7 +51,12 @@ def _message(*, to, subject, template, context, language, headers=None) -> Email
         text = render_to_string(f"alerts/email/{template}.txt", context)
         html = render_to_string(f"alerts/email/{template}.html", context)
         subject = " ".join(str(subject).split())[:200]
-    headers = {"Content-Language": language, "Auto-Submitted": "auto-generated", **(headers or {})}
+    headers = {
+        "Content-Language": language,
+        "Auto-Submitted": "auto-generated",
+        "Message-ID": make_msgid(domain=urlsplit(settings.PRESSOFFICE_SITE_URL).hostname or "localhost"),
+        **(headers or {}),
+    }
     bounce = settings.PRESSOFFICE_BOUNCE_ADDRESS
     if bounce:
         # The envelope sender (Return-Path) takes the bounces; readers see From.
