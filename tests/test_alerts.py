@@ -308,3 +308,24 @@ def test_the_envelope_sender_is_the_bounce_address(staff, smtp, run_tasks, perso
 
 def test_the_locmem_backend_is_not_what_these_tests_read(smtp):
     assert django_mail.outbox == []
+
+
+def test_a_weekly_digest_goes_on_its_weekday_and_the_next_window_starts_where_it_ended(staff, smtp, run_tasks):
+    topic = make_topic("Fictional ports")
+    long_ago = timezone.now() - datetime.timedelta(days=10)
+    confirmed("weekly@example.org", {"topic": [topic.slug]}, Frequency.WEEKLY, at=long_ago)
+    version = publish_with(staff, run_tasks, participants=[make_person()], topics=[topic])
+    later = timezone.now() + datetime.timedelta(hours=1, minutes=1)
+    local = timezone.localtime(later)
+    with override_settings(PRESSOFFICE_DIGEST_HOUR=local.hour, PRESSOFFICE_DIGEST_WEEKDAY=local.weekday()):
+        [weekly] = run_tasks(sending.start_due_digests, now=later)
+        assert weekly.kind == "weekly" and weekly.window_end <= later
+        assert weekly.window_end - weekly.window_start == datetime.timedelta(days=7)
+        [digest] = smtp.to("weekly@example.org")
+        assert digest.message["Subject"] == "Your weekly digest: 1 statements"
+        assert version.title in digest.part("text/plain")
+        # A week later: the window starts where the last one ended, so nothing is sent twice.
+        next_week = later + datetime.timedelta(days=7)
+        [second] = run_tasks(sending.start_due_digests, now=next_week)
+        assert second.window_start == weekly.window_end
+        assert len(smtp.to("weekly@example.org")) == 1  # nothing new that week: no email
