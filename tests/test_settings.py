@@ -82,3 +82,9 @@ def test_without_redis_the_cache_is_shared_by_every_process_on_the_machine(tmp_p
     assert run_django("pressoffice.settings.dev", env, "shell", "--no-imports", "-c", write).returncode == 0
     result = run_django("pressoffice.settings.dev", env, "shell", "--no-imports", "-c", read)
     assert result.stdout.strip() == "yes FileCache", result.stderr
+
+
+@pytest.mark.parametrize("value", ["{not json", "[1, 2]"])
+def test_bad_anymail_settings_are_refused_with_a_message(value):
+    result = run_django("pressoffice.settings.dev", {"PRESSOFFICE_ANYMAIL": value}, "check")
+    assert result.returncode != 0 and "PRESSOFFICE_ANYMAIL must be a JSON object" in result.stderr

@@ -413,7 +413,12 @@ PRESSOFFICE_BOUNCE_ADDRESS = os.environ.get("PRESSOFFICE_BOUNCE_ADDRESS", "")
 # {"POSTMARK_SERVER_TOKEN": "…", "WEBHOOK_SECRET": "user:password"} with
 # DJANGO_EMAIL_BACKEND=anymail.backends.postmark.EmailBackend. With a WEBHOOK_SECRET the
 # tracking webhooks are served under /alerts/esp/ and feed the suppression list.
-ANYMAIL = json.loads(os.environ.get("PRESSOFFICE_ANYMAIL") or "{}")
+try:
+    ANYMAIL = json.loads(os.environ.get("PRESSOFFICE_ANYMAIL") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"PRESSOFFICE_ANYMAIL must be a JSON object: {error}") from None
+if not isinstance(ANYMAIL, dict):
+    raise ImproperlyConfigured('PRESSOFFICE_ANYMAIL must be a JSON object, like {"WEBHOOK_SECRET": "user:password"}')
 # Digests go out at this hour of the office's time zone (TIME_ZONE); weekly ones on this
 # weekday (0 = Monday).
 PRESSOFFICE_DIGEST_HOUR = int(os.environ.get("PRESSOFFICE_DIGEST_HOUR", "7"))

@@ -8,9 +8,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AlertList, AlertRun, Delivery, Frequency, Subscriber, Subscription, Suppression, address_hash
+from ..models.alerts import active_q
 from .read_only import ReadOnlyModelAdmin
 
-ACTIVE = Q(subscriptions__confirmed_at__isnull=False, subscriptions__unsubscribed_at__isnull=True)
+ACTIVE = active_q("subscriptions__")
 
 
 @admin.register(AlertList)

@@ -22,8 +22,6 @@ from .. import languages
 from ..models import Edition, Frequency
 from . import tokens
 
-ALERTING = Edition.ALERTING
-
 
 def absolute(path: str) -> str:
     return settings.PRESSOFFICE_SITE_URL.rstrip("/") + path

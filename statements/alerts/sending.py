@@ -47,17 +47,13 @@ class TemporaryFailure(Exception):
 # Fan-out of one edition ------------------------------------------------------------------------
 
 
-def alerting(edition: Edition) -> bool:
-    return edition.change in mail.ALERTING
-
-
 def fan_out(edition_id: int, *, now=None) -> AlertRun | None:
     """Write the deliveries of an edition to the subscribers who follow it immediately,
     and return the run (None when the edition alerts nobody: not an alerting change, not
     public yet or any more)."""
     now = now or timezone.now()
     edition = Edition.objects.select_related("translation__statement").filter(pk=edition_id).first()
-    if edition is None or not alerting(edition) or not edition.is_public_at(now):
+    if edition is None or edition.change not in Edition.ALERTING or not edition.is_public_at(now):
         return None
     lists = matching.lists_for(edition.translation, now=now)
     with transaction.atomic():
@@ -71,7 +67,7 @@ def fan_out(edition_id: int, *, now=None) -> AlertRun | None:
         for subscriber_id, list_id in subscriptions.values_list("subscriber_id", "alert_list_id").iterator():
             by_subscriber[subscriber_id].append(list_id)
         _write(run, {pk: ([edition.pk], sorted(ids)) for pk, ids in by_subscriber.items()})
-    queue_batches(run)
+        queue_batches(run)  # in the same transaction: no delivery is written without its batch
     return run
 
 
@@ -162,7 +158,7 @@ def build_digest(run_id: int, *, now=None) -> AlertRun | None:
         return None
     editions = (
         Edition.objects.filter(
-            change__in=mail.ALERTING, public_from__gt=run.window_start, public_from__lte=run.window_end
+            change__in=Edition.ALERTING, public_from__gt=run.window_start, public_from__lte=run.window_end
         )
         .filter(translation__in=Translation.objects.public(now=now))
         .select_related("translation__statement")
@@ -184,9 +180,10 @@ def build_digest(run_id: int, *, now=None) -> AlertRun | None:
                 if edition_id not in editions_of:
                     editions_of.append(edition_id)
                 lists_seen.add(list_id)
+    order = {pk: position for position, pk in enumerate(lists_of)}  # by publication time
     with transaction.atomic():
-        _write(run, {pk: (sorted(eds, key=list(lists_of).index), sorted(ls)) for pk, (eds, ls) in wanted.items()})
-    queue_batches(run)
+        _write(run, {pk: (sorted(eds, key=order.get), sorted(ls)) for pk, (eds, ls) in wanted.items()})
+        queue_batches(run)
     return run
 
 
@@ -228,8 +225,7 @@ class Composer:
     def __init__(self, deliveries):
         edition_ids = {pk for d in deliveries for pk in d.editions}
         self.editions = {e.pk: e for e in Edition.objects.filter(pk__in=edition_ids).select_related("translation")}
-        public = set(Translation.objects.public().filter(editions__in=edition_ids).values_list("pk", flat=True))
-        self.public = public
+        self.public = set(Translation.objects.public().filter(editions__in=edition_ids).values_list("pk", flat=True))
         subscribers = {d.subscriber_id for d in deliveries}
         self.subscriptions = defaultdict(list)
         for subscription in Subscription.objects.filter(subscriber__in=subscribers).select_related("alert_list"):
@@ -292,8 +288,6 @@ def send(ids, *, now=None) -> dict:
                 raise TemporaryFailure(error)
             _record(delivery, outcome, now=timezone.now(), error=error)
             counts[outcome] += 1
-            if outcome == Outcome.FAILED and error.startswith("refused"):
-                suppression.suppress(delivery.subscriber.email, Suppression.Reason.REJECTED, source="smtp")
     finally:
         try:
             connection.close()
@@ -304,13 +298,16 @@ def send(ids, *, now=None) -> dict:
 
 def deliver(connection, message) -> tuple[str | None, str]:
     """Send one message: (SENT, ""), (FAILED, why) for a permanent refusal, or (None,
-    why) when it is worth trying again later."""
+    why) when it is worth trying again later. A recipient the server refuses for good
+    (5xx to RCPT) is suppressed."""
     try:
         connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as error:
         code, reason = next(iter(error.recipients.values()))
         if 400 <= code < 500:
             return None, f"{code} {reason!r}"
+        for address in error.recipients:
+            suppression.suppress(address, Suppression.Reason.REJECTED, source="smtp")
         return Outcome.FAILED, f"refused: {code} {reason!r}"
     except smtplib.SMTPResponseException as error:
         if 400 <= error.smtp_code < 500:
@@ -329,14 +326,3 @@ def mark_interrupted(*, now=None) -> int:
     return Delivery.objects.filter(outcome=Outcome.SENDING, claimed_at__lt=before).update(
         outcome=Outcome.UNKNOWN, error="interrupted while sending"
     )
-
-
-def run_counts(runs) -> dict:
-    """{run id: {outcome: n}} for the admin's list of runs."""
-    from django.db.models import Count
-
-    counts = defaultdict(dict)
-    rows = Delivery.objects.filter(run__in=runs).values_list("run_id", "outcome").annotate(n=Count("pk"))
-    for run_id, outcome, n in rows:
-        counts[run_id][outcome] = n
-    return counts

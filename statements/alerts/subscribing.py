@@ -8,7 +8,6 @@ criteria and the wording shown are kept with the subscription.
 import enum
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,7 +110,8 @@ def change(subscriber: Subscriber, subscription_id, frequency: str) -> bool:
     if frequency not in Frequency.values:
         return False
     return bool(
-        subscriber.subscriptions.filter(pk=subscription_id, confirmed_at__isnull=False)
+        subscriber.subscriptions.active()
+        .filter(pk=subscription_id)
         .exclude(frequency=frequency)
         .update(frequency=frequency)
     )
@@ -119,15 +119,9 @@ def change(subscriber: Subscriber, subscription_id, frequency: str) -> bool:
 
 def leave(subscriber: Subscriber, subscription_id, *, now=None) -> bool:
     now = now or timezone.now()
-    return bool(
-        subscriber.subscriptions.filter(pk=subscription_id, unsubscribed_at__isnull=True).update(unsubscribed_at=now)
-    )
+    return bool(subscriber.subscriptions.active().filter(pk=subscription_id).update(unsubscribed_at=now))
 
 
 def delete_everything(subscriber: Subscriber) -> None:
     """The address and everything about it: its subscriptions and what was sent to it."""
     subscriber.delete()
-
-
-def confirm_days() -> int:
-    return settings.PRESSOFFICE_ALERT_CONFIRM_DAYS

@@ -190,8 +190,9 @@ def manage(request, token):
             message = _("You will get no more email about that list.")
         else:
             return _refused(request, _("Nothing was changed"), _("That is not something this page can do."))
-    subscriptions = subscriber.subscriptions.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
-    subscriptions = subscriptions.select_related("alert_list").order_by("alert_list__description", "pk")
+    subscriptions = (
+        subscriber.subscriptions.active().select_related("alert_list").order_by("alert_list__description", "pk")
+    )
     return _page(
         request,
         "manage",

@@ -72,13 +72,19 @@ class Subscriber(models.Model):
         super().save(*args, **kwargs)
 
 
+def active_q(prefix: str = "") -> Q:
+    """Confirmed and not unsubscribed, as a Q usable from related models
+    (prefix="subscriptions__"); `Subscription.is_active` says the same of one row."""
+    return Q(**{f"{prefix}confirmed_at__isnull": False, f"{prefix}unsubscribed_at__isnull": True})
+
+
 class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active_q())
+
     def confirmed(self):
-        """Subscriptions that get mail: confirmed, not unsubscribed, their address not
-        suppressed."""
-        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).exclude(
-            subscriber__email_hash__in=Suppression.objects.values("email_hash")
-        )
+        """Subscriptions that get mail: active, their address not suppressed."""
+        return self.active().exclude(subscriber__email_hash__in=Suppression.objects.values("email_hash"))
 
 
 class Subscription(models.Model):

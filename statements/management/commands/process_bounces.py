@@ -36,9 +36,8 @@ class Command(BaseCommand):
         box.lock()
         try:
             for key in keys:
-                found, new = suppression.read_message(box.get_bytes(key))
                 read += 1
-                added += new
+                added += suppression.read_message(box.get_bytes(key))[1]
                 if options["delete"]:
                     box.remove(key)
                 progress.update()
