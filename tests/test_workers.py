@@ -353,6 +353,9 @@ def test_operators_see_and_requeue_failed_rq_jobs_in_the_admin(hub, media_storag
         assert result.id in queue.get_job_ids() and result.id not in failed.get_job_ids()
         health = json.loads(server.get("/healthz")[1])
         assert health["status"] == "ok"
-        assert health["tasks"]["backend"] == "RQBackend" and health["tasks"]["waiting"] == 1
+        # What /healthz reports is the queue as it is: the requeued job, and any daily
+        # housekeeping the worker's periodic trigger queued just before it stopped.
+        assert health["tasks"]["backend"] == "RQBackend"
+        assert health["tasks"]["waiting"] == queue.count >= 1
     finally:
         server.stop()
