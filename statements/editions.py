@@ -139,9 +139,38 @@ def build(version, *, number: int, change: str, now, previous: str | None, key_i
         ],
         "countries": sorted(country.code for country in statement.countries.all()),
         "images": images,
+        "quotes": quotes_of(version),
         "previous": previous,
         "key_id": key_id,
     }
+
+
+def quotes_of(version) -> list[dict]:
+    """The live revision's confirmed quotes: who, in which words (and their SHA-256, of the
+    NFC UTF-8 words), with what fidelity. Reads `live_revision.quotes.all()`, so a prefetch
+    makes a bulk signing free of per-version queries."""
+    revision = version.live_revision
+    if revision is None:
+        return []
+    quotes = []
+    for quote in revision.quotes.all():
+        if not quote.is_confirmed:
+            continue
+        words = unicodedata.normalize("NFC", quote.words)
+        quotes.append(
+            {
+                "id": str(quote.uuid),
+                "speaker": quote.speaker.slug,
+                "speaker_name": quote.speaker.name_in(version.language),
+                "role": quote.role,
+                "words": words,
+                "words_sha256": hashlib.sha256(words.encode("utf-8")).hexdigest(),
+                "fidelity": quote.fidelity,
+                "paragraph": quote.paragraph,
+                "translation_of": str(quote.source) if quote.source else None,
+            }
+        )
+    return quotes
 
 
 def canonical(record: dict) -> bytes:

@@ -13,6 +13,8 @@ _SIGNED = ["view_edition", "view_signingkey", "view_checkpoint", "view_witness"]
 # Email alerts: publishers see counts per list, the runs and the suppression list (and may
 # suppress an address); only superusers see addresses.
 _ALERTS = ["view_alertlist", "view_alertrun", "view_suppression", "add_suppression"]
+# Quotes are edited with the version's text (an inline), by whoever may edit the text.
+_QUOTES = ["add_quote", "change_quote", "delete_quote", "view_quote"]
 
 GROUP_PERMISSIONS = {
     EDITOR: [
@@ -25,6 +27,8 @@ GROUP_PERMISSIONS = {
         "view_auditentry",
         "add_previewlink",
         "view_previewlink",
+        "view_administration",
+        *_QUOTES,
         *_SIGNED,
     ],
     TRANSLATOR: [
@@ -33,6 +37,7 @@ GROUP_PERMISSIONS = {
         "change_translation",
         "view_translation",
         "view_revision",
+        *_QUOTES,
     ],
     PUBLISHER: [
         *(f"{action}_{model}" for model in _CONTENT_MODELS for action in _EDIT),
@@ -48,6 +53,11 @@ GROUP_PERMISSIONS = {
         "view_previewlink",
         *_SIGNED,
         *_ALERTS,
+        *_QUOTES,
+        # History mode: publishers keep the administrations.
+        "add_administration",
+        "change_administration",
+        "view_administration",
     ],
 }
 

@@ -202,10 +202,28 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def version_data(version, **overrides):
-    """The admin's version form data for the newest text, with `overrides`."""
+def version_data(version, quotes=None, **overrides):
+    """The admin's version form data for the newest text and its quotes (or `quotes`: a
+    list of dicts of the inline's fields, with "id" for an existing quote), with `overrides`."""
     latest = version.revisions.order_by("-number").first()
+    existing = list(latest.quotes.all()) if latest else []
+    if quotes is None:
+        quotes = [
+            {"id": q.pk, "speaker": q.speaker_id, "words": q.words, "fidelity": q.fidelity, "role": q.role,
+             "source": str(q.source or ""), "is_confirmed": "on" if q.is_confirmed else ""}
+            for q in existing
+        ]  # fmt: skip
     data = {
+        "quotes-TOTAL_FORMS": str(len(quotes)),
+        "quotes-INITIAL_FORMS": str(sum(1 for q in quotes if q.get("id"))),
+        "quotes-MIN_NUM_FORMS": "0",
+        "quotes-MAX_NUM_FORMS": "1000",
+    }
+    for number, quote in enumerate(quotes):
+        for name, value in quote.items():
+            if value not in (None, ""):
+                data[f"quotes-{number}-{name}"] = str(value)
+    data |= {
         "title": latest.title,
         "standfirst": latest.standfirst,
         "body": latest.body,

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import languages, roles, workflow
 from ..models import Participation, Revision, Statement, Translation
+from ..workflow.checks import is_locked_for
 from .filters import LanguageListFilter, OriginalLanguageListFilter
 from .forms import StatementAddForm, StatementForm, TranslationForm
 from .import_pages import ImportViews
+from .quotes import QuoteFormSet, QuoteInline, newest_quotes
 from .read_only import ReadOnlyModelAdmin
 from .views import TranslationViews
 
@@ -174,6 +176,8 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
         # Once a version is released (public or scheduled), the statement's metadata is the publishers' to change.
         if obj is not None and not roles.is_publisher(request.user) and workflow.statement_is_released(obj):
             return False
+        if obj is not None and is_locked_for(obj, request.user):
+            return False  # history mode: an ended administration's statements are the publishers'
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -218,6 +222,7 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
     change_form_template = "admin/statements/translation/change_form.html"
     change_list_template = "admin/statements/translation/change_list.html"
     actions = ["export_xliff"]
+    inlines = [QuoteInline]
     status_fields = [
         "status",
         "publication",
@@ -258,7 +263,7 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return roles.may_edit_language(request.user, obj.language)
+        return roles.may_edit_language(request.user, obj.language) and not is_locked_for(obj.statement, request.user)
 
     @admin.action(description=_("Export the selected translations as XLIFF (zip)"))
     def export_xliff(self, request, queryset):
@@ -307,7 +312,23 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
             extra_context = {**(extra_context or {}), **self.workflow_context(request, obj)}
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, QuoteInline):
+            kwargs["queryset"] = newest_quotes(obj)
+        return kwargs
+
     def save_model(self, request, obj, form, change):
+        pass  # saved with its quotes in save_related, through the workflow
+
+    def save_related(self, request, form, formsets, change):
+        quotes = None
+        for formset in formsets:
+            if isinstance(formset, QuoteFormSet):
+                quotes = formset.drafts()
+            # Nothing is saved by the formsets; the change message reads these.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        obj = form.instance
         data = form.cleaned_data
         revision = workflow.save_draft(
             translation=obj,
@@ -319,6 +340,7 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
             change_note=data.get("change_note", ""),
             is_major=data.get("is_major", False),
             slug=data.get("slug"),
+            quotes=quotes,
         )
         if change and obj.is_released:
             messages.info(

@@ -3,6 +3,8 @@
 - `fields`: the language field, names in other languages, private storage;
 - `images`: pictures and their renditions;
 - `vocabularies`: people, roles, appointments, topics, countries;
+- `quotes`: quotations as records, one set per revision;
+- `administrations`: governments in office, for history mode;
 - `statements`: statements and their participants;
 - `versions`: language versions (`Translation`) and their revisions;
 - `staff`: staff profiles, the audit log, preview links;
@@ -45,12 +47,14 @@ announced
     time (and the worker's periodic trigger, or `publish_due`) announces it.
 """
 
+from .administrations import Administration
 from .alerts import AlertList, AlertRun, Delivery, Frequency, Subscriber, Subscription, Suppression, address_hash
 from .editions import Checkpoint, Cosignature, Edition, LogNode, SigningKey, Witness
 from .fields import LanguageField, NamedModel, private_storage, validate_names
 from .images import Image, Rendition
 from .jobs import OutboxTask, PeriodicJob, WebSubDelivery
 from .querysets import public_q, scheduled_q
+from .quotes import Quote
 from .rendered import RenderedEntry
 from .staff import AuditEntry, PreviewLink, StaffProfile
 from .statements import Participation, Statement, next_reference
@@ -59,6 +63,8 @@ from .versions import Revision, Translation
 from .vocabularies import Appointment, Country, Person, Role, Topic
 
 __all__ = [
+    "Administration",
+    "Quote",
     "AlertList",
     "AlertRun",
     "Delivery",

@@ -14,6 +14,12 @@ from .querysets import ParticipationQuerySet, StatementQuerySet
 from .vocabularies import Country, Person, Topic
 
 
+class Political(models.TextChoices):
+    BY_RULE = "", _("By rule")
+    YES = "yes", _("Political")
+    NO = "no", _("Not political")
+
+
 class Statement(models.Model):
     """The language-neutral record of one event; its texts are its Translations."""
 
@@ -48,6 +54,32 @@ class Statement(models.Model):
         related_name="featured_in",
     )
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    # History mode (statements/history.py): the administration in office on the meeting
+    # date, unless a publisher chose another; whether the statement is political.
+    administration = models.ForeignKey(
+        "Administration",
+        verbose_name=_("administration"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    administration_by_hand = models.BooleanField(
+        _("administration chosen by hand"),
+        default=False,
+        help_text=_("Otherwise it follows the meeting date."),
+    )
+    political = models.CharField(
+        _("political"),
+        max_length=10,
+        choices=Political.choices,
+        default=Political.BY_RULE,
+        blank=True,
+        help_text=_(
+            "By rule: a readout, speech, message, statement or interview where a participant held a government "
+            "office on the meeting date."
+        ),
+    )
     # Set by the importer: the hash of the imported text (re-importing it creates nothing)
     # and what the importer found and wants checked. Internal, never shown publicly.
     import_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

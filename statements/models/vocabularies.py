@@ -38,6 +38,11 @@ class Role(NamedModel):
         default=True,
         help_text=_("Appointments to this office may not overlap."),
     )
+    is_government_office = models.BooleanField(
+        _("an office of the administration"),
+        default=False,
+        help_text=_("Statements where its holder took part are political (history mode)."),
+    )
 
     class Meta:
         verbose_name = _("role")

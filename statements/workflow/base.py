@@ -97,7 +97,11 @@ def require_text(value: str, message: str) -> str:
 
 
 def lock(translation) -> Translation:
-    return Translation.objects.select_for_update().select_related("statement").get(pk=translation.pk)
+    return (
+        Translation.objects.select_for_update(of=("self", "statement"))
+        .select_related("statement__administration")
+        .get(pk=translation.pk)
+    )
 
 
 def latest_revision(translation) -> Revision | None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import roles
 from ..models import Revision, Translation
 from .base import Status, TransitionError, latest_revision, require_editor_of, require_publisher, require_status
 
@@ -42,10 +43,25 @@ def check_second_pair_of_eyes(translation: Translation, revision: Revision, acto
         raise TransitionError(_("You submitted this for review: someone else must publish it (second pair of eyes)."))
 
 
+def is_locked_for(statement, actor) -> bool:
+    """History mode: a statement of an administration that has ended is the publishers'
+    alone to change (corrections, withdrawals); editors and translators only read it."""
+    administration = statement.administration if statement.administration_id else None
+    return administration is not None and administration.has_ended and not roles.is_publisher(actor)
+
+
+def check_not_locked(translation: Translation, actor):
+    if translation.statement_id and is_locked_for(translation.statement, actor):
+        raise TransitionError(
+            _("This statement was made under an administration that has ended: only a publisher can change it.")
+        )
+
+
 def check_submit_for_review(*, translation: Translation, actor, now=None) -> Revision:
     """A draft, or a released version with newer text than its live one that is not
     already waiting for review. Returns the revision that would be submitted."""
     require_editor_of(actor, translation)
+    check_not_locked(translation, actor)
     latest = latest_revision(translation)
     if translation.is_draft and latest is not None:
         return latest
@@ -127,6 +143,7 @@ def check_mark_translation_current(*, translation: Translation, actor, now=None)
     """A translation whose base is not the original's newest text. Returns (that text's
     revision, the current base)."""
     require_editor_of(actor, translation)
+    check_not_locked(translation, actor)
     original = translation.statement.translations.filter(language=translation.statement.original_language).first()
     if original is None or original.pk == translation.pk:
         raise TransitionError(_("Only a translation can be marked current."))

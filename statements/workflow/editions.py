@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import editions, signing, tlog, transparency
-from ..models import AlertList, Edition, Participation, Translation, Witness
+from ..models import AlertList, Edition, Participation, Quote, Translation, Witness
 from ..tasks import alerts as alert_tasks
 from ..tasks import side_effects
 from ..tasks.queue import defer
@@ -45,6 +45,9 @@ def _served_previous(translation):
     return translation.editions.filter(public_from__isnull=False).order_by("-number").first()
 
 
+QUOTES = Prefetch("live_revision__quotes", queryset=Quote.objects.select_related("speaker"))
+
+
 def _what_records_read(prefix=""):
     """What a record reads of a statement besides its row, prefetched: no query per
     participant or topic."""
@@ -57,6 +60,7 @@ def new_edition(translation: Translation, change: str, *, now, change_note: str 
     `only_if_changed`, none is made when the record would hold what the last one holds."""
     private, key = _signer()
     prefetch_related_objects([translation.statement], *_what_records_read())
+    prefetch_related_objects([translation], QUOTES)
     previous = _served_previous(translation)
     number = (translation.editions.aggregate(n=Max("number"))["n"] or 0) + 1
     record = editions.build(
@@ -131,7 +135,7 @@ def sign_released(versions, *, now=None, progress=None) -> int:
     unsigned = (
         once_released.filter(pk__in=wanted, edition=0)
         .select_related("statement", "statement__featured_image")
-        .prefetch_related(*_what_records_read("statement__"))
+        .prefetch_related(*_what_records_read("statement__"), QUOTES)
         .order_by("first_published_at", "pk")
     )
     ids = list(unsigned.values_list("pk", flat=True))

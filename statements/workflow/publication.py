@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ..models import Revision, Translation
 from ..tasks import side_effects
 from ..tasks.queue import defer
+from . import quotes as quote_rules
 from .base import (
     Status,
     TransitionError,
@@ -92,7 +93,7 @@ def reject(*, translation: Translation, actor, reason: str, now=None) -> Transla
     return translation
 
 
-def _release(translation: Translation, revision: Revision, *, at, now, major: bool, change_note: str):
+def _release(translation: Translation, revision: Revision, *, at, now, major: bool, change_note: str, quote_lines=()):
     """Copy a revision into the live fields and set the publication times; announce it
     when it is public at once (a scheduled one is announced by `announce_due`)."""
     first = translation.first_published_at is None
@@ -104,7 +105,10 @@ def _release(translation: Translation, revision: Revision, *, at, now, major: bo
         translation.published_at = translation.first_published_at = translation.public_updated_at = at
     elif major:
         translation.public_updated_at = now
-        translation.change_history = [*translation.change_history, {"at": now.isoformat(), "note": change_note}]
+        entry = {"at": now.isoformat(), "note": change_note}
+        if quote_lines:
+            entry["quotes"] = list(quote_lines)
+        translation.change_history = [*translation.change_history, entry]
     validated_save(translation)
     revision.published_at, revision.published_major = at, major
     revision.save(update_fields=["published_at", "published_major"])
@@ -128,6 +132,7 @@ def publish(
     at: datetime.datetime | None = None,
     major: bool | None = None,
     change_note: str = "",
+    confirmed_quotes=None,
     now=None,
 ) -> Translation:
     """Publish a reviewed version, now or at a future time (`at`, first publication
@@ -136,6 +141,10 @@ def publish(
     A major correction (`major=True`, with a change note) moves `public_updated_at`
     and is listed in the change history; a minor one changes neither.
     `first_published_at` never changes once set.
+
+    A correction that adds, alters or removes a confirmed quote is major only, and the
+    publisher confirms each quote change (`confirmed_quotes`: their uuids); the history
+    entry then carries a line per quote, written here.
     """
     now = now or timezone.now()
     translation = lock(translation)
@@ -147,10 +156,19 @@ def publish(
         raise TransitionError(_("The publication time must be in the future."))
     is_major = revision.is_major if major is None else major
     note = (change_note or revision.change_note or "").strip()
+    found = [] if first else quote_rules.changes(translation.live_revision, revision)
+    if found and not is_major:
+        raise TransitionError(
+            _("This correction changes quotes: it can only be published as a major correction with a change note.")
+        )
     if not first and is_major and not note:
         raise TransitionError(_("A major change needs a change note for readers."))
+    quote_rules.require_confirmed(found, confirmed_quotes)
     old_status = translation.status
-    _release(translation, revision, at=at or now, now=now, major=is_major and not first, change_note=note)
+    lines = quote_rules.history_lines(found, translation.language)
+    _release(
+        translation, revision, at=at or now, now=now, major=is_major and not first, change_note=note, quote_lines=lines
+    )
     audit(
         actor=actor,
         translation=translation,
@@ -203,6 +221,8 @@ def force_publish(*, translation: Translation, actor, reason: str, now=None) -> 
     translation = lock(translation)
     revision = check_force_publish(translation=translation, actor=actor, now=now)
     reason = require_text(reason, _("Force-publishing needs a reason."))
+    if translation.first_published_at is not None and quote_rules.changes(translation.live_revision, revision):
+        raise TransitionError(_("These changes alter quotes: they are published after review, as a major correction."))
     old_status = translation.status
     if translation.is_scheduled(now):
         # A scheduled version forced live now: it goes live at once.

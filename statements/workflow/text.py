@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Revision, Translation
+from . import quotes as quote_rules
 from .base import (
     ConflictError,
     Status,
@@ -20,7 +21,7 @@ from .base import (
     require_text,
     validated_save,
 )
-from .checks import check_mark_translation_current
+from .checks import check_mark_translation_current, check_not_locked
 
 TITLE_MAX_LENGTH = Translation._meta.get_field("title").max_length
 
@@ -38,6 +39,7 @@ def save_draft(
     change_note: str = "",
     is_major: bool = False,
     slug: str | None = None,
+    quotes: list | None = None,
     now=None,
 ) -> Revision:
     """Save a version's text as a new revision (creating the version if it is new).
@@ -46,6 +48,10 @@ def save_draft(
     version): if another save came in since, ConflictError carries the newer revision
     and nothing is written. A version nobody can read yet takes the text at once; a
     released one keeps its live text until the revision is published.
+
+    `quotes` (QuoteDraft list) replaces the version's quotes; None carries the newest
+    revision's forward. Either way every confirmed quote must stand in the body
+    (statements/workflow/quotes.py), or the save is refused.
     """
     now = now or timezone.now()
     require(actor, "statements.add_translation" if translation.pk is None else "statements.change_translation")
@@ -53,8 +59,11 @@ def save_draft(
     text = _cleaned_text(title, standfirst, body)
     translation, latest = _lock_with_latest(translation)
     _check_not_overtaken(latest, base_revision)
+    check_not_locked(translation, actor)
     new_slug = _slug_to_save(translation, slug)
-    if latest and (latest.title, latest.standfirst, latest.body) == text:
+    drafts = quote_rules.checked(translation, text[2], quote_rules.carried(latest) if quotes is None else quotes)
+    same_quotes = quote_rules.same_set(latest, drafts)
+    if latest and (latest.title, latest.standfirst, latest.body) == text and same_quotes:
         if _takes_text_at_once(translation) and new_slug != translation.slug:
             translation.slug = new_slug
             validated_save(translation)
@@ -71,6 +80,7 @@ def save_draft(
         change_note=(change_note or "").strip(),
         is_major=is_major,
     )
+    quote_rules.write(translation, revision, drafts)
     audit(
         actor=actor,
         translation=translation,
@@ -139,7 +149,8 @@ def restore_revision(*, translation: Translation, revision: Revision, actor, now
     latest = latest_revision(translation)
     if latest is None:
         raise TransitionError(_("This version has no revision to restore from."))
-    if (latest.title, latest.standfirst, latest.body) == (revision.title, revision.standfirst, revision.body):
+    same_text = (latest.title, latest.standfirst, latest.body) == (revision.title, revision.standfirst, revision.body)
+    if same_text and quote_rules.same_set(latest, quote_rules.carried(revision)):
         raise TransitionError(_("That revision's text is already the newest."))
     restored = save_draft(
         translation=translation,
@@ -149,6 +160,7 @@ def restore_revision(*, translation: Translation, revision: Revision, actor, now
         body=revision.body,
         base_revision=latest.number,
         change_note=_("Restored revision %(number)s") % {"number": revision.number},
+        quotes=quote_rules.carried(revision),
         now=now,
     )
     audit(
@@ -185,6 +197,7 @@ def start_translation(*, source: Translation, language: str, actor, prefill: boo
         standfirst=base.standfirst if prefill else "",
         body=base.body if prefill else placeholder,
         base_revision=0,
+        quotes=[],
         now=now,
     )
     version.source_revision = base
