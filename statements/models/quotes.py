@@ -86,6 +86,10 @@ class Quote(models.Model):
     def __str__(self):
         return f"{self.speaker}: “{self.words[:60]}”"
 
+    def get_absolute_url(self):
+        with translation_override(self.translation.language):
+            return reverse("statements:quote", args=[self.uuid])
+
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.words.encode("utf-8")).hexdigest()
@@ -93,10 +97,6 @@ class Quote(models.Model):
     @property
     def language(self) -> str:
         return self.translation.language
-
-    def get_absolute_url(self):
-        with translation_override(self.translation.language):
-            return reverse("statements:quote", args=[self.uuid])
 
     def facts(self) -> tuple:
         """What makes a quote the same quote for the integrity rule."""
