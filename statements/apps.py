@@ -22,7 +22,8 @@ class StatementsConfig(AppConfig):
         signals.public_content_changed.connect(cachetags.on_public_change, dispatch_uid="cache-tags")
         # Edits of what public pages show beside the statements (names, titles, pictures).
         for model in (models.Person, models.Role, models.Appointment, models.Topic, models.Country, models.Image,
-                      models.Statement, models.Participation, models.Translation, models.Rendition):  # fmt: skip
+                      models.Statement, models.Participation, models.Translation, models.Rendition,
+                      models.Administration):  # fmt: skip
             name = model.__name__
             post_save.connect(cachetags.on_model_saved, sender=model, dispatch_uid=f"tags-saved-{name}")
             post_delete.connect(cachetags.on_model_deleted, sender=model, dispatch_uid=f"tags-deleted-{name}")

@@ -17,12 +17,12 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import cachetags, rendered
+from . import cachetags, history, rendered
 from .feedgenerators import AtomFeed, JsonFeed, RssFeed, hub_url
 from .filters import bind, whole_number
 from .freshness import cached
 from .listing import canonical_query, public_choices, public_versions
-from .models import Statement, Translation
+from .models import Administration, Statement, Translation
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
@@ -166,9 +166,16 @@ class StatementFeed(Feed):
         return escape(self._summary(version))
 
     def _summary(self, version):
+        notice = self._history_notice(version)
         if version.is_withdrawn:
-            return f"{_('Withdrawn')}: {version.withdrawal_explanation}\n\n{version.standfirst}".strip()
-        return version.standfirst
+            summary = f"{_('Withdrawn')}: {version.withdrawal_explanation}\n\n{version.standfirst}".strip()
+        else:
+            summary = version.standfirst
+        return f"{notice}\n\n{summary}".strip() if notice else summary
+
+    def _history_notice(self, version) -> str:
+        administration = history.banner(version)
+        return history.banner_text(administration, version.language) if administration else ""
 
     def item_link(self, version):
         return version.get_absolute_url()
@@ -216,10 +223,12 @@ class StatementFeed(Feed):
         return self.request.build_absolute_uri(reverse("edition", args=[version.uuid, version.edition]))
 
     def _content(self, version):
+        history_notice = self._history_notice(version)
+        head = f"<p><em>{escape(history_notice)}</em></p>\n" if history_notice else ""
         if not version.is_withdrawn:
-            return version.body_html
+            return head + version.body_html
         notice = escape(version.withdrawal_explanation)
-        return f"<p><strong>{escape(_('Withdrawn'))}:</strong> {notice}</p>\n{version.body_html}"
+        return f"{head}<p><strong>{escape(_('Withdrawn'))}:</strong> {notice}</p>\n{version.body_html}"
 
     def _categories(self, version):
         absolute = self.request.build_absolute_uri
@@ -269,6 +278,10 @@ def describe(filterset, language) -> str:
     if data.get("kind"):
         kinds = dict(Statement.Kind.choices)
         parts.append(f"({_join([str(kinds.get(kind, kind)) for kind in data['kind']])})")
+    if data.get("administration"):
+        named = {a.slug: a.name_in(language) for a in Administration.objects.filter(slug__in=data["administration"])}
+        names = [named.get(slug, slug) for slug in data["administration"]]
+        parts.append(_("under %(names)s") % {"names": _join(names)})
     if data.get("q"):
         parts.append(_("matching “%(q)s”") % {"q": data["q"]})
     return " ".join(parts)

@@ -1,6 +1,6 @@
 """The one FilterSet of the public lists, feeds and API (DESIGN.md "Public site").
 
-person, topic, country and kind repeat: OR within one parameter, AND across them.
+person, topic, country, kind and administration repeat: OR within one parameter, AND across them.
 A malformed value makes the form invalid (the views answer 400); a well-formed value
 naming nothing simply matches nothing, and `unknown()` lists it for the page's message.
 
@@ -80,6 +80,7 @@ class StatementFilter(django_filters.FilterSet):
     topic = ValuesFilter(label=_("Topic"), method="filter_topic")
     country = ValuesFilter(label=_("Country"), method="filter_country", validator=COUNTRY)
     kind = ValuesFilter(label=_("Kind"), method="filter_kind")
+    administration = ValuesFilter(label=_("Administration"), method="filter_administration")
     date_after = django_filters.DateFilter(label=_("Meeting from"), field_name="occurred_on", lookup_expr="gte")
     date_before = django_filters.DateFilter(label=_("Meeting until"), field_name="occurred_on", lookup_expr="lte")
     published_after = django_filters.DateFilter(
@@ -164,6 +165,11 @@ class StatementFilter(django_filters.FilterSet):
         if not kinds:
             return queryset
         return queryset.filter(statement__kind__in=kinds)
+
+    def filter_administration(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        return queryset.filter(statement__administration__slug__in=slugs)
 
     def filter_q(self, queryset, name, value):
         if not value.strip():

@@ -8,6 +8,7 @@ from django.urls import path
 from . import (
     converters,  # noqa: F401 - registers <name:…>
     feeds,
+    quote_views,
     views,
 )
 from .freshness import conditional
@@ -44,8 +45,15 @@ urlpatterns = [
     path("countries/<name:code>/", listing(views.CountryStatementListView), name="country"),
     path("archive/<int:year>/", listing(views.ArchiveView), name="archive-year"),
     path("archive/<int:year>/<int:month>/", listing(views.ArchiveView), name="archive-month"),
+    path("administrations/<name:slug>/", listing(views.AdministrationStatementListView), name="administration"),
+    path("quotes/", search_limit(conditional(quote_views.quote_list)), name="quotes"),
+    path("quotes/<uuid:uuid>/", conditional(quote_views.quote_detail), name="quote"),
+    path("quotes/feed.rss", feed_limit(conditional(quote_views.QuoteFeed())), name="quote-feed-rss"),
+    path("quotes/feed.atom", feed_limit(conditional(quote_views.AtomQuoteFeed())), name="quote-feed-atom"),
+    path("quotes/feed.json", feed_limit(conditional(quote_views.json_feed)), name="quote-feed-json"),
     *feed_paths("feeds/statements", "feed"),
     *feed_paths("people/<name:value>/feed", "person-feed", "person"),
     *feed_paths("topics/<name:value>/feed", "topic-feed", "topic"),
     *feed_paths("countries/<name:value>/feed", "country-feed", "country"),
+    *feed_paths("administrations/<name:value>/feed", "administration-feed", "administration"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
-from . import cachetags, freshness, previews, rendered
+from . import cachetags, freshness, history, previews, rendered
 from .filters import bind, page_number
 from .listing import (
     Row,
@@ -28,7 +28,7 @@ from .listing import (
     public_choices,
     public_versions,
 )
-from .models import Appointment, Country, Person, Topic, Translation
+from .models import Administration, Appointment, Country, Person, Quote, Topic, Translation
 from .paginator import IdPaginator
 from .tasks import queue as task_queue
 from .templatetags.statement_images import social_image_url
@@ -227,7 +227,7 @@ class TranslationDetailView(DetailView):
         )
 
     def get_object(self, queryset=None):
-        versions = public_versions().with_statement().with_participants()
+        versions = public_versions().with_statement().with_participants().with_history()
         return get_object_or_404(versions, occurred_on=self.meeting_date(), slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
@@ -242,6 +242,8 @@ class TranslationDetailView(DetailView):
             .order_by("language")
         )
         share_url = self.request.build_absolute_uri(reverse("short-link", args=[statement.reference]))
+        quotes = list(Quote.objects.public().filter(translation=version).select_related("speaker"))
+        banner = history.banner(version)
         return super().get_context_data(
             participations=statement.participations.all(),
             topics=list(statement.topics.all()),
@@ -249,16 +251,24 @@ class TranslationDetailView(DetailView):
             alternates=alternates,
             x_default=_x_default(version, alternates),
             change_history=[
-                {"at": datetime.datetime.fromisoformat(change["at"]).replace(microsecond=0), "note": change["note"]}
+                {
+                    "at": datetime.datetime.fromisoformat(change["at"]).replace(microsecond=0),
+                    "note": change["note"],
+                    "quotes": change.get("quotes", []),
+                }
                 for change in version.change_history
             ],
             share_url=share_url,
-            json_ld=self.json_ld(version),
+            quotes=quotes,
+            history_banner=banner,
+            history_banner_text=history.banner_text(banner, version.language) if banner else "",
+            json_ld=self.json_ld(version, quotes),
             **kwargs,
         )
 
-    def json_ld(self, version):
-        """schema.org NewsArticle; the template escapes it into a data block."""
+    def json_ld(self, version, quotes=()):
+        """schema.org NewsArticle, with its quotes as `Quotation`s; the template escapes
+        it into a data block."""
         office = {"@type": "Organization", "name": str(settings.PRESSOFFICE_OFFICE_NAME)}
         image = social_image_url({"request": self.request}, version.statement.featured_image)
         data = {
@@ -276,7 +286,30 @@ class TranslationDetailView(DetailView):
         }
         if image:
             data["image"] = [image]
+        if quotes:
+            data["hasPart"] = [quotation(self.request, quote, version) for quote in quotes]
         return data
+
+
+def quotation(request, quote, version) -> dict:
+    """schema.org Quotation for one public quote of `version`."""
+    speaker = {
+        "@type": "Person",
+        "name": quote.speaker.name_in(version.language),
+        "url": request.build_absolute_uri(reverse("statements:person", args=[quote.speaker.slug])),
+    }
+    if quote.role:
+        speaker["jobTitle"] = quote.role
+    return {
+        "@type": "Quotation",
+        "@id": request.build_absolute_uri(reverse("statements:quote", args=[quote.uuid])),
+        "text": quote.words,
+        "inLanguage": version.language,
+        "spokenByCharacter": speaker,
+        "creator": speaker,
+        "isPartOf": request.build_absolute_uri(version.get_absolute_url()),
+        "dateCreated": version.occurred_on.isoformat(),
+    }
 
 
 def _x_default(version, alternates):
@@ -306,7 +339,36 @@ class PersonStatementListView(FilteredListView):
             slug=self.kwargs["slug"],
         )
         cachetags.note(cachetags.person(person.pk))
-        return super().get_context_data(person=person, **kwargs)
+        quotes = list(
+            Quote.objects.public()
+            .filter(speaker=person, translation__language=get_language())
+            .select_related("translation")
+            .order_by("-translation__occurred_on", "-translation_id", "position")[:PERSON_QUOTES]
+        )
+        if quotes:
+            cachetags.note_version_ids(list({q.translation_id for q in quotes}))
+        return super().get_context_data(person=person, quotes=quotes, **kwargs)
+
+
+PERSON_QUOTES = 10  # the newest on a person's page; the rest through /quotes/?person=
+
+
+class AdministrationStatementListView(FilteredListView):
+    """History mode: the statements of one administration, with feeds beside them."""
+
+    template_name = "statements/administration_detail.html"
+    feed_scope = "administration"
+
+    def fixed_filters(self):
+        return {"administration": [self.kwargs["slug"]]}
+
+    def get(self, request, *args, **kwargs):
+        self.administration = get_object_or_404(Administration, slug=self.kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        # An administration's edit invalidates everything (statements/cachetags.py).
+        return super().get_context_data(administration=self.administration, **kwargs)
 
 
 def _appointments():

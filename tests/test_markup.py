@@ -74,14 +74,27 @@ def test_payload_count_covers_the_brief():
 
 def test_subset_elements():
     html = markup.render("# Heading\n\n## Sub\n\n*em* **strong**\n\n> quote\n\n1. one\n2. two\n\n- a\n- b")
-    assert "<h2>Heading</h2>" in html and "<h3>Sub</h3>" in html
+    assert '<h2 id="p-1">Heading</h2>' in html and '<h3 id="p-2">Sub</h3>' in html
     assert "<em>em</em>" in html and "<strong>strong</strong>" in html
-    assert "<blockquote>" in html and "<ol>" in html and "<ul>" in html
+    assert '<blockquote id="p-4">' in html and '<ol id="p-5">' in html and '<ul id="p-6">' in html
     assert "<h1" not in html
 
 
 def test_deep_headings_stop_at_h4():
-    assert markup.render("###### Six") == "<h4>Six</h4>\n"
+    assert markup.render("###### Six") == '<h4 id="p-1">Six</h4>\n'
+
+
+def test_top_level_blocks_carry_their_paragraph_number():
+    """A quote's page links to `#p-N`: N counts blocks as `paragraphs()` does, so the
+    anchor is the paragraph the quote stands in, whatever Markdown makes of it."""
+    body = "First line\nsame paragraph\n\n> Quoted\n\nThird “with words”"
+    html = markup.render(body)
+    assert '<p id="p-1">First line' in html and '<blockquote id="p-2">' in html
+    assert '<p id="p-3">Third' in html
+    assert markup.paragraphs(body)[2] == "Third “with words”"
+    # Nested blocks carry none, and no other id survives the sanitiser.
+    assert html.count("id=") == 3
+    assert 'id="x"' not in markup.sanitise('<p id="x">a</p>') and 'id="p-7"' in markup.sanitise('<p id="p-7">a</p>')
 
 
 def test_external_links_get_rel_internal_do_not():

@@ -1,3 +1,3 @@
 """The editorial admin: one module per area, registered on import."""
 
-from . import alerts, content, editions, staff, statement, tasks  # noqa: F401
+from . import alerts, content, editions, history, staff, statement, tasks  # noqa: F401

@@ -60,8 +60,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_single_holder"]
-    list_filter = ["is_single_holder"]
+    list_display = ["name", "is_single_holder", "is_government_office"]
+    list_filter = ["is_single_holder", "is_government_office"]
     search_fields = ["name", "names"]
 
 

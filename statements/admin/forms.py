@@ -10,7 +10,14 @@ class StatementForm(forms.ModelForm):
         fields = [
             "kind", "occurred_on", "occurred_time", "location", "original_language",
             "topics", "countries", "featured_image", "is_featured",
+            "administration", "administration_by_hand", "political",
         ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("administration_by_hand") and not cleaned.get("administration"):
+            self.add_error("administration", _("Choose the administration, or let the meeting date decide."))
+        return cleaned
 
     def clean_occurred_on(self):
         # A new meeting date moves every version's address: refuse it when a version

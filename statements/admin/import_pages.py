@@ -2,7 +2,7 @@
 then create drafts (never published)."""
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy
 
 from .. import languages
 from ..importer import saving
-from ..models import Person, Statement, Topic
+from ..models import Person, Quote, Statement, Topic
+from ..workflow.quotes import collapse
 
 PAYLOAD_SALT = "statements.import-readouts"
 MAX_FILES = 20
+MAX_QUOTES = 30  # proposed quotes shown per readout
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -61,6 +63,9 @@ class ConfirmForm(forms.Form):
     )
     topics = forms.ModelMultipleChoiceField(label=gettext_lazy("Topics"), queryset=Topic.objects.all(), required=False)
     payload = forms.CharField(widget=forms.HiddenInput)
+    quote_count = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=MAX_QUOTES, initial=0, required=False
+    )
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +73,62 @@ class ConfirmForm(forms.Form):
             widget = AutocompleteSelectMultiple(Statement._meta.get_field(name), admin_site)
             widget.choices = self.fields[name].choices
             self.fields[name].widget = widget
+        self.quote_numbers = range(self._quote_count())
+        speaker_widget = AutocompleteSelect(Quote._meta.get_field("speaker"), admin_site)
+        for number in self.quote_numbers:
+            label = _("Quote %(n)s") % {"n": number + 1}
+            self.fields[f"quote_{number}_keep"] = forms.BooleanField(
+                label=_("%(quote)s: keep as a confirmed quote") % {"quote": label}, required=False, initial=True
+            )
+            self.fields[f"quote_{number}_speaker"] = forms.ModelChoiceField(
+                label=_("%(quote)s: speaker") % {"quote": label},
+                queryset=Person.objects.all(),
+                required=False,
+                widget=speaker_widget,
+            )
+            self.fields[f"quote_{number}_words"] = forms.CharField(
+                label=_("%(quote)s: words") % {"quote": label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"quote_{number}_fidelity"] = forms.ChoiceField(
+                label=_("%(quote)s: fidelity") % {"quote": label}, choices=Quote.Fidelity.choices
+            )
+
+    def _quote_count(self) -> int:
+        raw = self.data.get(self.add_prefix("quote_count")) if self.is_bound else self.initial.get("quote_count")
+        try:
+            return max(0, min(int(raw or 0), MAX_QUOTES))
+        except (TypeError, ValueError):
+            return 0
+
+    def quote_rows(self):
+        """The quote fields of each proposed quote, for the template."""
+        return [
+            [self[f"quote_{number}_{name}"] for name in ("keep", "speaker", "words", "fidelity")]
+            for number in self.quote_numbers
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        body = collapse(cleaned.get("body") or "")
+        kept = []
+        for number in self.quote_numbers:
+            if not cleaned.get(f"quote_{number}_keep"):
+                continue
+            speaker, words = cleaned.get(f"quote_{number}_speaker"), (cleaned.get(f"quote_{number}_words") or "")
+            if speaker is None:
+                self.add_error(f"quote_{number}_speaker", _("Choose who said it, or untick the quote."))
+            if not words.strip():
+                self.add_error(f"quote_{number}_words", _("A quote needs its words, or untick it."))
+            elif collapse(words) not in body:
+                self.add_error(f"quote_{number}_words", _("The body does not contain these words."))
+            kept.append(
+                {"speaker": speaker.slug if speaker else "", "words": words.strip(),
+                 "fidelity": cleaned.get(f"quote_{number}_fidelity"), "confirmed": True}
+            )  # fmt: skip
+        cleaned["quotes"] = kept
+        return cleaned
 
     def clean_payload(self):
         try:
@@ -143,7 +204,23 @@ class ImportViews:
             "topics": list(Topic.objects.filter(slug__in=readout.topics)),
             "payload": signing.dumps(payload, salt=PAYLOAD_SALT, compress=True),
             "detected": outcome,
+            **self._quote_initial(readout),
         }
+
+    @staticmethod
+    def _quote_initial(readout) -> dict:
+        """The importer's proposed quotes, as fields the editor confirms or corrects."""
+        proposed = readout.quotes[:MAX_QUOTES]
+        people = Person.objects.in_bulk([q.speaker for q in proposed if q.speaker], field_name="slug")
+        initial = {"quote_count": len(proposed)}
+        for number, quote in enumerate(proposed):
+            initial |= {
+                f"quote_{number}_keep": quote.speaker in people,
+                f"quote_{number}_speaker": people.get(quote.speaker),
+                f"quote_{number}_words": quote.text,
+                f"quote_{number}_fidelity": quote.fidelity,
+            }
+        return initial
 
     def _create(self, request, data):
         payload = data["payload"]
@@ -157,6 +234,7 @@ class ImportViews:
             "kind": data["kind"],
             "participants": [(p.slug, parts.get(p.slug, "guest")) for p in data["participants"]],
             "topics": [t.slug for t in data["topics"]],
+            "quotes": data["quotes"],
         }
         return saving.create(
             content_hash=payload["hash"],

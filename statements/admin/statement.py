@@ -22,6 +22,8 @@ from .quotes import QuoteFormSet, QuoteInline, newest_quotes
 from .read_only import ReadOnlyModelAdmin
 from .views import TranslationViews
 
+HISTORY_FIELDS = ["administration", "administration_by_hand", "political"]
+
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
@@ -134,6 +136,7 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
         return [
             (None, {"fields": ["reference", *event]}),
             (_("Tags and image"), {"fields": tags}),
+            (_("History mode"), {"fields": HISTORY_FIELDS, "classes": ["collapse"]}),
             (_("Language versions"), {"fields": ["add_version_links"]}),
             *([(_("Import notes"), {"fields": ["import_notes"]})] if obj.import_notes else []),
             (_("Record"), {"fields": ["content_id", "created_at", "updated_at"], "classes": ["collapse"]}),
@@ -142,8 +145,10 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        # The original language is fixed once its version exists.
-        return [*self.readonly_fields, "original_language"]
+        # The original language is fixed once its version exists; the history-mode
+        # overrides are the publishers'.
+        fixed = [*self.readonly_fields, "original_language"]
+        return fixed if roles.is_publisher(request.user) else [*fixed, *HISTORY_FIELDS]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and request.user.has_perm("statements.add_translation")

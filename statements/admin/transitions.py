@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import workflow
 from ..models import Translation
+from ..workflow import quotes as quote_rules
 
 
 class ConfirmForm(forms.Form):
@@ -42,6 +43,21 @@ class PublishForm(forms.Form):
             del self.fields["at"]
             self.fields["major"].initial = revision.is_major if revision else False
             self.fields["change_note"].initial = revision.change_note if revision else ""
+            found = quote_rules.changes(translation.live_revision, revision) if revision else []
+            if found:
+                # Quotes are records: each change is confirmed here, before and after in view.
+                lines = quote_rules.history_lines(found, translation.language)
+                self.fields["major"].initial = True
+                self.fields["confirmed_quotes"] = forms.MultipleChoiceField(
+                    label=_("Quote changes"),
+                    choices=[(str(change.uuid), line) for change, line in zip(found, lines, strict=True)],
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=_(
+                        "Tick each change to confirm it. They are published as a major correction, and each "
+                        "appears in the public change history as shown."
+                    ),
+                    error_messages={"required": _("Confirm each change to a quote before publishing.")},
+                )
 
 
 class WithdrawForm(forms.Form):
@@ -98,6 +114,7 @@ def _run_publish(translation, actor, data):
         at=data.get("at"),
         major=data.get("major") if "major" in data else None,
         change_note=data.get("change_note", ""),
+        confirmed_quotes=data.get("confirmed_quotes", ()),
     )
 
 

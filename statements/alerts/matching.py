@@ -26,6 +26,7 @@ class Facts:
     topics: frozenset  # the version's topics' slugs and all their parents'
     countries: frozenset
     kind: str
+    administration: str  # its slug, or ""
     occurred_on: datetime.date
     published_on: datetime.date | None
 
@@ -48,6 +49,7 @@ def facts(version: Translation) -> Facts:
         topics=frozenset(topics),
         countries=frozenset(code.upper() for code in statement.countries.values_list("code", flat=True)),
         kind=statement.kind,
+        administration=statement.administration.slug if statement.administration_id else "",
         occurred_on=statement.occurred_on,
         published_on=timezone.localtime(published).date() if published else None,
     )
@@ -60,6 +62,8 @@ def matches(criteria: dict, fact: Facts) -> bool | None:
         if name in criteria and not have.intersection(criteria[name]):
             return False
     if "kind" in criteria and fact.kind not in criteria["kind"]:
+        return False
+    if "administration" in criteria and fact.administration not in criteria["administration"]:
         return False
     day = fact.occurred_on
     if "date_after" in criteria and day < datetime.date.fromisoformat(criteria["date_after"]):

@@ -34,6 +34,15 @@ ROLES = [
     ("Spokesperson of the Press Office", "سخنگوی دفتر مطبوعاتی", "المتحدث باسم المكتب الصحفي", True),
 ]
 
+# History mode: the invented country's offices of government, and its two (invented)
+# administrations; statements of the first, which has ended, carry the history banner.
+GOVERNMENT_OFFICES = {"President of Northland", "Trade Minister of Northland"}
+ADMINISTRATIONS = [
+    # slug, name (as in “the … administration”), Persian, Arabic, first day, last day
+    ("first-holt", "first Holt", "نخست هولت", "هولت الأولى", datetime.date(2024, 1, 1), datetime.date(2025, 12, 31)),
+    ("second-holt", "second Holt", "دوم هولت", "هولت الثانية", datetime.date(2026, 1, 1), None),
+]
+
 PEOPLE = [
     # slug, name, Persian, Arabic, honorific, sort name, aliases, country,
     # appointments as (role, started_on, ended_on)

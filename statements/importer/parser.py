@@ -82,6 +82,8 @@ class Mention:
 class Quote:
     text: str
     speaker: str | None  # a person key
+    paragraph: int = 0  # 0-based index into ParsedReadout.paragraphs
+    fidelity: str = "verbatim"  # a guess from the marks: double → verbatim, single → paraphrase
 
 
 @dataclass
@@ -183,7 +185,8 @@ class _Matcher:
         return found
 
 
-QUOTE_PAIRS = {"“": '”"', '"': '"”', "«": "»", "„": '“"”'}
+QUOTE_PAIRS = {"“": '”"', '"': '"”', "«": "»", "„": '“"”', "‘": "’"}
+SINGLE_MARKS = {"‘"}  # reported speech set in single marks: a paraphrase, not a transcript
 
 
 QUOTE_OPENING = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
@@ -196,6 +199,9 @@ def quotes_in(paragraph: str) -> list[tuple[int, int, str]]:
         opening = QUOTE_OPENING.search(paragraph, position)
         if opening is None:
             break
+        if opening.group() in SINGLE_MARKS and opening.start() and paragraph[opening.start() - 1].isalnum():
+            position = opening.end()  # an apostrophe inside a word, not a quotation
+            continue
         closers = QUOTE_PAIRS[opening.group()]
         ends = [paragraph.find(closer, opening.end()) for closer in closers]
         ends = [end for end in ends if end != -1]
@@ -353,7 +359,8 @@ def _attributed_quotes(paragraphs, hits, starts, first_key) -> list[Quote]:
                 speaker = in_paragraph[0].key
             else:
                 speaker = first_key
-            found.append(Quote(text, speaker))
+            marks = "paraphrase" if paragraph[start] in SINGLE_MARKS else "verbatim"
+            found.append(Quote(text, speaker, number, marks))
     return found
 
 

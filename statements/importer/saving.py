@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import languages, workflow
-from ..models import Participation, Person, Statement, Topic, Translation
+from ..models import Participation, Person, Quote, Statement, Topic, Translation
+from ..workflow.quotes import QuoteDraft
 from . import parser
 from .text import NotText
 
@@ -89,6 +90,12 @@ def save(outcome: Outcome, *, actor, overrides: dict | None = None) -> Outcome:
         "kind": Statement.Kind.READOUT,
         "participants": [(m.key, m.part) for m in parsed.participants],
         "topics": [],
+        # Proposed, not confirmed: an editor confirms or corrects them in the admin.
+        "quotes": [
+            {"speaker": q.speaker, "words": q.text, "fidelity": q.fidelity, "confirmed": False}
+            for q in parsed.quotes
+            if q.speaker
+        ],
         **(overrides or {}),
     }
     return create(
@@ -126,6 +133,17 @@ def _create(content_hash, notes_text, fields, source, actor) -> Statement:
     )
     if fields["topics"]:
         statement.topics.set(Topic.objects.filter(slug__in=fields["topics"]))
+    speakers = {p.slug: p for p in Person.objects.filter(slug__in=[q["speaker"] for q in fields.get("quotes", [])])}
+    quotes = [
+        QuoteDraft(
+            speaker=speakers[q["speaker"]],
+            words=q["words"],
+            fidelity=q.get("fidelity") or Quote.Fidelity.VERBATIM,
+            is_confirmed=q.get("confirmed", False),
+        )
+        for q in fields.get("quotes", [])
+        if q["speaker"] in speakers
+    ]
     workflow.save_draft(
         translation=Translation(statement=statement, language=fields["language"]),
         actor=actor,
@@ -134,6 +152,7 @@ def _create(content_hash, notes_text, fields, source, actor) -> Statement:
         body=fields["body"],
         base_revision=0,
         change_note=f"Imported from {source}" if source else "Imported",
+        quotes=quotes,
     )
     return statement
 

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('names', models.JSONField(blank=True, default=dict, help_text='As language code and name, for example {"fa": "…", "ar": "…"}.', validators=[statements.models.fields.validate_names], verbose_name='names in other languages')),
-                ('name', models.CharField(help_text='As readers know it, for example “Second Example Government”.', max_length=200, unique=True, verbose_name='name')),
+                ('name', models.CharField(help_text='As it reads in “the … administration”, for example “First Holt”.', max_length=200, unique=True, verbose_name='name')),
                 ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
                 ('started_on', models.DateField(verbose_name='first day in office')),
                 ('ended_on', models.DateField(blank=True, help_text='Empty while in office. Setting it closes the administration: its political statements are marked.', null=True, verbose_name='last day in office')),

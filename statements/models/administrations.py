@@ -22,7 +22,7 @@ class Administration(NamedModel):
         _("name"),
         max_length=200,
         unique=True,
-        help_text=_("As readers know it, for example “Second Example Government”."),
+        help_text=_("As it reads in “the … administration”, for example “First Holt”."),
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     started_on = models.DateField(_("first day in office"))

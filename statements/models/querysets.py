@@ -182,11 +182,25 @@ class TranslationQuerySet(models.QuerySet):
 
         return self.prefetch_related(Prefetch("statement__participations", queryset=Participation.objects.names()))
 
+    def with_history(self):
+        """History mode's facts in the same query: the statement's administration, and
+        (`held_office`) whether a participant held a government office on the meeting
+        date (statements/history.py)."""
+        from .vocabularies import Appointment
+
+        in_office = Appointment.objects.filter(
+            person__participations__statement_id=OuterRef("statement_id"),
+            role__is_government_office=True,
+            started_on__lte=OuterRef("occurred_on"),
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("occurred_on")))
+        return self.select_related("statement__administration").annotate(held_office=Exists(in_office))
+
     def for_syndication(self):
         """What a feed entry or a ninjs item shows: the statement, its participants,
-        topics and countries, the featured image and its renditions."""
+        topics and countries, the featured image and its renditions, history mode's facts."""
         return (
-            self.select_related("statement", "statement__featured_image")
+            self.with_history()
+            .select_related("statement", "statement__featured_image")
             .with_participant_names()
             .prefetch_related("statement__topics", "statement__countries", "statement__featured_image__renditions")
         )

@@ -100,6 +100,10 @@ class Statement(models.Model):
     def save(self, *args, **kwargs):
         # The reference is assigned once, at creation, from a gapless per-year sequence
         # (django-sequences locks the counter row); it never changes afterwards.
+        if not self.administration_by_hand:
+            from .administrations import Administration
+
+            self.administration = Administration.in_office_on(self.occurred_on)
         with transaction.atomic(savepoint=False):
             if not self.reference:
                 self.reference = next_reference(self.occurred_on)

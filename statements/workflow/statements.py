@@ -25,9 +25,13 @@ def statement_is_released(statement: Statement) -> bool:
     return statement.translations.released().exists()
 
 
+# History mode's overrides: a publisher's decision, audited like the rest.
+HISTORY_FIELDS = ["administration_id", "administration_by_hand", "political"]
+
+
 def metadata_snapshot(statement: Statement) -> dict:
     """The statement's metadata as plain values, for before/after audit entries."""
-    fields = ["kind", "occurred_on", "occurred_time", "location", "featured_image_id", "is_featured"]
+    fields = ["kind", "occurred_on", "occurred_time", "location", "featured_image_id", "is_featured", *HISTORY_FIELDS]
     current = Statement.objects.get(pk=statement.pk)
     snapshot = {name: _jsonable(getattr(current, name)) for name in fields}
     snapshot["topics"] = sorted(current.topics.values_list("slug", flat=True))
@@ -72,6 +76,11 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
             version.statement = statement
             validated_save(version)
     changes = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
+    overridden = {"administration_by_hand", "political"} & set(changes) or (
+        after["administration_by_hand"] and "administration_id" in changes
+    )
+    if overridden:
+        require_publisher(actor)  # refused: the transaction rolls back what apply() wrote
     if changes:
         AuditEntry.objects.create(
             actor=actor,

@@ -11,20 +11,26 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 
-from statements import images, importer, workflow
+from statements import history, images, importer, markup, workflow
 from statements.demo import content
+from statements.importer import saving
+from statements.importer.parser import quotes_in
 from statements.models import (
+    Administration,
     Appointment,
     Country,
     Image,
     Participation,
     Person,
+    Quote,
     Revision,
     Role,
     Statement,
     Topic,
     Translation,
 )
+from statements.workflow import quotes as quote_rules
+from statements.workflow.quotes import QuoteDraft
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1a52-3f0e-4d8a-9a51-0c6bb1f0d6a1")
 PUBLISHED, IN_REVIEW, DRAFT = (
@@ -95,10 +101,22 @@ class Command(BaseCommand):
         }
         roles = {
             name: self.get_or_create(
-                Role, name=name, defaults={"names": {"fa": fa, "ar": ar}, "is_single_holder": single}
+                Role,
+                name=name,
+                defaults={
+                    "names": {"fa": fa, "ar": ar},
+                    "is_single_holder": single,
+                    "is_government_office": name in content.GOVERNMENT_OFFICES,
+                },
             )[0]
             for name, fa, ar, single in content.ROLES
         }
+        for slug, name, fa, ar, started_on, ended_on in content.ADMINISTRATIONS:
+            self.get_or_create(
+                Administration,
+                slug=slug,
+                defaults={"name": name, "names": {"fa": fa, "ar": ar}, "started_on": started_on, "ended_on": ended_on},
+            )
         self.people = {}
         for slug, name, fa, ar, honorific, sort_name, aliases, country, appointments in content.PEOPLE:
             defaults = {
@@ -127,6 +145,7 @@ class Command(BaseCommand):
         self.load_seed()
         for index in range(content.INVENTED_COUNT):
             self.load_invented(index)
+        history.reassign()
         images.sync_public_files()
 
     def demo_image(self, n: int) -> Image:
@@ -202,7 +221,42 @@ class Command(BaseCommand):
             texts = read_seed()
             # Importing the seed file later is then recognised as already imported.
             Statement.objects.filter(pk=statement.pk).update(import_hash=texts.pop("import_hash"))
-            self.make_version(statement, "en", PUBLISHED, texts, seed["published_at"])
+            revision = self.make_version(statement, "en", PUBLISHED, texts, seed["published_at"])
+            self.seed_quotes(revision)
+
+    def seed_quotes(self, revision):
+        """The seed's quotes as the importer proposes them (the Leader's and al-Sudani's),
+        confirmed: its parser attributes each to its speaker."""
+        parsed = importer.parse(revision.body, saving.directory(), language="en")
+        drafts = [
+            QuoteDraft(speaker=self.people[quote.speaker], words=quote.text, fidelity=quote.fidelity,
+                       uuid=demo_uuid(f"seed-quote-{number}"))
+            for number, quote in enumerate(parsed.quotes)
+            if quote.speaker in self.people
+        ]  # fmt: skip
+        self.write_quotes(revision, drafts)
+
+    def write_quotes(self, revision, drafts):
+        version = revision.translation
+        quote_rules.write(version, revision, quote_rules.checked(version, revision.body, drafts))
+        self.created += len(drafts)
+
+    def invented_quote(self, revision, speaker, key, source=None):
+        """The host's words in the second paragraph, confirmed: verbatim in the original,
+        a translation of it in the other languages."""
+        paragraph = markup.paragraphs(revision.body)[1]
+        found = quotes_in(paragraph)
+        if not found:
+            return None
+        draft = QuoteDraft(
+            speaker=self.people[speaker],
+            words=found[0][2],
+            fidelity=Quote.Fidelity.TRANSLATION if source else Quote.Fidelity.VERBATIM,
+            source=source,
+            uuid=demo_uuid(f"{key}-quote-{revision.translation.language}"),
+        )
+        self.write_quotes(revision, [draft])
+        return draft.uuid
 
     def load_invented(self, index: int):
         rng = random.Random(index)
@@ -231,7 +285,7 @@ class Command(BaseCommand):
         states = self.version_states(index)
         published_at = datetime.datetime.combine(occurred_on, datetime.time(15, 0), tzinfo=datetime.UTC)
         ordered = sorted(states, key=lambda language: language != original)
-        source = None
+        source = original_quote = None
         for offset, language in enumerate(ordered):
             texts = self.texts(language, kind, host, guest, topics, occurred_on)
             revision = self.make_version(
@@ -242,7 +296,8 @@ class Command(BaseCommand):
                 published_at + datetime.timedelta(hours=offset * 3),
                 source=None if language == original else source,
             )
-            source = source or revision
+            quoted = self.invented_quote(revision, host, f"invented-{index}", original_quote)
+            source, original_quote = source or revision, original_quote or quoted
 
     def version_states(self, index: int) -> dict:
         recent = index >= content.INVENTED_COUNT - 4

@@ -1,0 +1,40 @@
+"""History mode in the admin: the administrations, kept by publishers."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import history
+from ..models import Administration
+
+
+@admin.register(Administration)
+class AdministrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "started_on", "ended_on", "statement_count"]
+    search_fields = ["name", "names"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "names", "slug", "started_on", "ended_on"]
+
+    @admin.display(description=_("statements"))
+    def statement_count(self, obj):
+        return obj.statements.count()
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            moved = history.reassign()
+        if moved:
+            messages.info(
+                request,
+                _("%(n)s statements now belong to the administration in office on their meeting date.") % {"n": moved},
+            )
+        if obj.ended_on is not None:
+            messages.info(
+                request,
+                _("%(name)s has ended: its political statements now carry the history banner.") % {"name": obj.name},
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            history.reassign()
