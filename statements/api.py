@@ -7,6 +7,7 @@ statement's content id (shared by its language versions) and citable reference.
 import json
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from . import cachetags, languages, rendered
 from .filters import bind, page_number
 from .listing import canonical_query
-from .models import Translation
+from .models import Quote, Translation
 from .paginator import IdPaginator
 
 PER_PAGE = 20
@@ -24,7 +25,8 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 
 
 def _versions():
-    return Translation.objects.public().for_syndication().select_related("live_revision")
+    quotes = Prefetch("live_revision__quotes", queryset=Quote.objects.select_related("speaker"))
+    return Translation.objects.public().for_syndication().select_related("live_revision").prefetch_related(quotes)
 
 
 def statement_list(request):
@@ -216,11 +218,54 @@ def ninjs(version, request) -> dict:
     if version.is_withdrawn:
         item["edNote"] = version.withdrawal_explanation
     picture = _picture(statement.featured_image, language, absolute)
-    if picture:
-        item["associations"] = [picture]
+    associations = ([picture] if picture else []) + _quotes(version, absolute)
+    if associations:
+        item["associations"] = associations
     if not statement.location:
         del item["located"]
     return item
+
+
+def _quotes(version, absolute) -> list:
+    """The live quotes, each a ninjs association with rel "quote": ninjs allows no
+    property of its own (its schema forbids unknown ones), and an association may carry
+    any ninjs property. Reads `live_revision.quotes.all()` (prefetched by `_versions`)."""
+    language = version.language
+    found = []
+    revision = version.live_revision
+    for number, quote in enumerate(revision.quotes.all() if revision else [], start=1):
+        if not quote.is_confirmed:
+            continue
+        person = quote.speaker
+        alt_ids = [
+            {"role": "sha256", "value": quote.digest},
+            {"role": "paragraph", "value": str(quote.paragraph)},
+        ]
+        if quote.source:
+            alt_ids.append({"role": "translation-of", "value": f"urn:uuid:{quote.source}"})
+        found.append(
+            {
+                "name": f"quote-{number}",
+                "rel": "quote",
+                "uri": absolute(reverse("statements:quote", args=[quote.uuid])),
+                "type": "text",
+                "profile": "pressoffice-quote",
+                "language": language,
+                "bodies": [{"role": "quote", "contentType": "text/plain", "value": quote.words}],
+                "people": [
+                    {
+                        "name": person.name_in(language),
+                        "rel": "speaker",
+                        "literal": person.slug,
+                        "uri": absolute(reverse("statements:person", args=[person.slug])),
+                    }
+                ],
+                "descriptions": [{"role": "speaker-role", "value": quote.role}] if quote.role else [],
+                "genres": [{"name": quote.get_fidelity_display(), "literal": f"fidelity:{quote.fidelity}"}],
+                "altIds": alt_ids,
+            }
+        )
+    return found
 
 
 def _picture(image, language, absolute):
