@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from . import cachetags
 from .filters import bind, page_number, whole_number
+from .jsonld import quotation
 from .listing import public_versions
 from .models import Person, Quote
-from .views import bad_request, quotation
+from .views import bad_request
 
 PER_PAGE = 20
 FEED_LIMIT = 50

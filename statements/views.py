@@ -20,6 +20,7 @@ from django.views.generic import DetailView, TemplateView
 
 from . import cachetags, freshness, history, previews, rendered
 from .filters import bind, page_number
+from .jsonld import quotation
 from .listing import (
     Row,
     active_filters,
@@ -289,27 +290,6 @@ class TranslationDetailView(DetailView):
         if quotes:
             data["hasPart"] = [quotation(self.request, quote, version) for quote in quotes]
         return data
-
-
-def quotation(request, quote, version) -> dict:
-    """schema.org Quotation for one public quote of `version`."""
-    speaker = {
-        "@type": "Person",
-        "name": quote.speaker.name_in(version.language),
-        "url": request.build_absolute_uri(reverse("statements:person", args=[quote.speaker.slug])),
-    }
-    if quote.role:
-        speaker["jobTitle"] = quote.role
-    return {
-        "@type": "Quotation",
-        "@id": request.build_absolute_uri(reverse("statements:quote", args=[quote.uuid])),
-        "text": quote.words,
-        "inLanguage": version.language,
-        "spokenByCharacter": speaker,
-        "creator": speaker,
-        "isPartOf": request.build_absolute_uri(version.get_absolute_url()),
-        "dateCreated": version.occurred_on.isoformat(),
-    }
 
 
 def _x_default(version, alternates):

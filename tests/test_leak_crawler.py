@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from statements import images, workflow
 from statements.models import Country, Image, Translation
+from statements.workflow.quotes import QuoteDraft
 
 from .counts import TRIED
 from .crawler import crawl
@@ -92,6 +93,12 @@ def hidden_statement(staff, state, language, capture):
         body=f"First {m('body')}.\n\nSecond paragraph with [a link](https://example.org/{m('link')}).",
         actor=staff["editor"],
     )
+    # A confirmed quote of the hidden text (a record with its own public address).
+    workflow.save_draft(
+        translation=version, actor=staff["editor"], title=version.title, standfirst=version.standfirst,
+        body=f"{version.body}\n\nThe person said, “{m('quote')} in so many words.”", base_revision=1,
+        quotes=[QuoteDraft(speaker=person, words=f"{m('quote')} in so many words.")],
+    )  # fmt: skip
     with capture(execute=True):
         if state != "draft":
             workflow.submit_for_review(translation=version, actor=staff["editor"])
@@ -146,10 +153,11 @@ def build_site(capture):
             actor=staff["editor"],
             title=f"Harbour talks {marker('pending', 'title')}",
             standfirst=marker("pending", "standfirst"),
-            body=f"Public text. {marker('pending', 'body')}",
+            body=f"Public text. {marker('pending', 'body')}\n\nShe said, “{marker('pending', 'quote')} for now.”",
             base_revision=public.revisions.count(),
             change_note=marker("pending", "changenote"),
             is_major=True,
+            quotes=[QuoteDraft(speaker=public_person, words=f"{marker('pending', 'quote')} for now.")],
         )
         workflow.submit_for_review(translation=public, actor=staff["editor"])
         workflow.save_draft(
@@ -159,6 +167,7 @@ def build_site(capture):
             standfirst="",
             body=f"Public text. {marker('newer', 'body')}",
             base_revision=public.revisions.count(),
+            quotes=[],  # the newer draft drops the pending quote with its words
         )
     # Hidden translations of the public statement, in every other language.
     hidden_translations = []
@@ -182,6 +191,7 @@ def start_addresses():
         start += [f"/{language}/", f"/{language}/statements/"]
         start += [f"/{language}/feeds/statements.{fmt}" for fmt in ("rss", "atom", "json")]
         start.append(f"/api/ninjs/statements/?language={language}")
+        start += [f"/{language}/quotes/", *(f"/{language}/quotes/feed.{fmt}" for fmt in ("rss", "atom", "json"))]
     return start
 
 
@@ -303,6 +313,23 @@ def test_hidden_addresses_answer_like_unknown_ones(site):
                 )
                 probes += 1
             probes += 1
+        # The hidden version's quote: its address, its speaker's and its words' searches.
+        quote = version.latest_revision().quotes.get()
+        unknown_quote = uuid.uuid4()
+        same_as_unknown(client, f"/{language}/quotes/{quote.uuid}/", f"/{language}/quotes/{unknown_quote}/")
+        for query, unknown in [
+            (f"person={person.slug}", "person=nobody"),
+            (f"q={marker(_state_of(version), language, 'quote')}", "q=zzunknownzz"),
+        ]:
+            for path in (f"/{language}/quotes/", f"/{language}/quotes/feed.atom", f"/{language}/quotes/feed.json"):
+                same_as_unknown(
+                    client,
+                    f"{path}?{query}",
+                    f"{path}?{unknown}",
+                    [(query.split("=", 1)[1], unknown.split("=", 1)[1])],
+                )
+                probes += 1
+        probes += 1
         for name, value, unknown in [
             ("person", person.slug, "nobody"),
             ("topic", topic.slug, "nothing"),

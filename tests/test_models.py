@@ -248,7 +248,7 @@ def test_content_ids_and_version_uuids_are_distinct():
 
 def test_body_html_rendered_on_save():
     version = make_version(body="Hello *world*")
-    assert version.body_html == "<p>Hello <em>world</em></p>\n"
+    assert version.body_html == '<p id="p-1">Hello <em>world</em></p>\n'
 
 
 def test_each_state_predicate_agrees_with_its_queryset_twin(people):

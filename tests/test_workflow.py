@@ -23,7 +23,7 @@ def test_new_version_gets_revision_one(superuser):
     assert revision.number == 1 and revision.author == superuser
     version.refresh_from_db()
     assert version.title == "First" and version.status == "draft"
-    assert version.body_html == "<p>Text <em>here</em></p>\n"
+    assert version.body_html == '<p id="p-1">Text <em>here</em></p>\n'
     assert AuditEntry.objects.get().action == "create"
 
 

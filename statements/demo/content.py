@@ -39,7 +39,7 @@ ROLES = [
 GOVERNMENT_OFFICES = {"President of Northland", "Trade Minister of Northland"}
 ADMINISTRATIONS = [
     # slug, name (as in “the … administration”), Persian, Arabic, first day, last day
-    ("first-holt", "first Holt", "نخست هولت", "هولت الأولى", datetime.date(2024, 1, 1), datetime.date(2025, 12, 31)),
+    ("first-holt", "first Holt", "نخست هولت", "هولت الأولى", datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
     ("second-holt", "second Holt", "دوم هولت", "هولت الثانية", datetime.date(2026, 1, 1), None),
 ]
 

@@ -7,10 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from statements import images, workflow
+from statements import history, images, workflow
 from statements.alerts import criteria as criteria_module
 from statements.alerts import mail, tokens
-from statements.models import Country, Image, Subscriber, Subscription
+from statements.models import Administration, Country, Image, Role, Subscriber, Subscription
+from statements.workflow.quotes import QuoteDraft
 
 from ..factories import appoint, make_person, make_role, make_staff, make_statement, make_topic, make_version
 from ..pictures import GOOD, jpeg_upload
@@ -72,6 +73,31 @@ def browser_world(db):
     for language in ("en", "fa"):
         workflow.withdraw(translation=versions[1][language], actor=publisher, explanation="Superseded by later talks.")
         workflow.unpublish(translation=versions[2][language], actor=publisher, reason="published_in_error")
+    # Quotes, and history mode: a quoted statement whose administration has since ended.
+    quoted = make_statement(participants=[holt], topics=[topic], occurred_on=datetime.date(2024, 5, 6))
+    bodies = {
+        "en": "Maren Holt met the envoy.\n\nShe said, “Our harbours stay open to every trader.”",
+        "fa": "مارن هولت با فرستاده دیدار کرد.\n\nاو گفت: «بندرهای ما به روی همه بازرگانان باز می‌ماند.»",
+    }
+    words = {"en": "Our harbours stay open to every trader.", "fa": "بندرهای ما به روی همه بازرگانان باز می‌ماند."}
+    quotes = {}
+    for language in ("en", "fa"):
+        version = make_version(quoted, language=language, title=f"Harbour talks {language}", body=bodies[language],
+                               actor=editor)  # fmt: skip
+        source = quotes.get("en")
+        draft = QuoteDraft(speaker=holt, words=words[language], fidelity="translation" if source else "verbatim",
+                           source=source)  # fmt: skip
+        workflow.save_draft(translation=version, actor=editor, title=version.title, standfirst="",
+                            body=bodies[language], base_revision=1, quotes=[draft])  # fmt: skip
+        quotes[language] = version.latest_revision().quotes.get().uuid
+        workflow.submit_for_review(translation=version, actor=editor)
+        versions.setdefault("quoted", {})[language] = workflow.publish(translation=version, actor=publisher)
+    Role.objects.filter(pk=role.pk).update(is_government_office=True)
+    Administration.objects.create(
+        name="first Example", slug="first-example", names={"fa": "نخست نمونه"},
+        started_on=datetime.date(2024, 5, 1), ended_on=datetime.date(2024, 12, 31),
+    )  # fmt: skip
+    history.reassign()
     images.sync_public_files()
     reader = Subscriber.objects.create(email="reader@example.org", language="en")
     subscriptions = {}
@@ -81,7 +107,8 @@ def browser_world(db):
         subscriptions[language] = Subscription.objects.create(
             subscriber=reader, alert_list=alert_list, requested_at=timezone.now(), confirmed_at=timezone.now()
         )
-    return {"versions": versions, "editor": editor, "publisher": publisher, "subscriptions": subscriptions}
+    return {"versions": versions, "editor": editor, "publisher": publisher, "subscriptions": subscriptions,
+            "quotes": quotes}  # fmt: skip
 
 
 def page_addresses(browser_world, language):
@@ -92,6 +119,10 @@ def page_addresses(browser_world, language):
         "detail with image and change notes": versions[0][language].get_absolute_url(),
         "detail withdrawn": versions[1][language].get_absolute_url(),
         "person": f"/{language}/people/maren-holt/",
+        "detail with quotes and the history banner": versions["quoted"][language].get_absolute_url(),
+        "quotes": f"/{language}/quotes/",
+        "quote": f"/{language}/quotes/{browser_world['quotes'][language]}/",
+        "administration": f"/{language}/administrations/first-example/",
         "topic": f"/{language}/topics/cooperation/",
         "country": f"/{language}/countries/XN/",
         "archive": f"/{language}/archive/2024/",
@@ -188,6 +219,7 @@ def test_admin_pages_have_no_serious_violations(page, live_server, browser_world
         "/admin/statements/alertrun/",
         "/admin/statements/suppression/",
         "/admin/statements/suppression/add/",
+        "/admin/statements/administration/add/",
     ]
     problems = {}
     for path in pages:
