@@ -148,9 +148,7 @@ class QuoteFeed(Feed):
             return bound  # the 400 answer
         limit = whole_number(bound.taken["limit"], default=FEED_LIMIT, high=FEED_LIMIT * 4)
         if limit is None:
-            return HttpResponse(
-                _("limit must be a whole number from 1 to 200."), status=400, content_type="text/plain"
-            )
+            return _bad_limit()
         self.request, self.quotes = request, list(quotes[:limit])
         _note(self.quotes)
         return super().__call__(request, *args, **kwargs)

@@ -18,7 +18,8 @@ LANGUAGES = ["fa", "ar", "fr"]
 SAME_IN_FRENCH = {
     "Version", "version", "versions", "original", "Original", "Actions", "Participants", "participants",
     "Participant", "participant", "Pages", "Date", "Publication", "publication", "image", "images", "code",
-    "slug", "portrait", "Message", "position", "Signature", "Active",
+    "slug", "portrait", "Message", "position", "Signature", "Active", "Administration", "administration",
+    "administrations",
 }  # fmt: skip
 
 
