@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from statements import workflow
-from statements.models import AuditEntry, Image, Person, Statement, Translation
+from statements.models import Administration, AuditEntry, Image, Person, Quote, Statement, Translation
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,34 @@ def test_seed_readout_published_in_english_with_participants(demo):
         "Ebrahim Raisi": ("attendee", "President of Iran"),
     }
     assert {t.slug for t in statement.topics.all()} >= {"gaza", "arbaeen", "economic-cooperation"}
+
+
+def test_seed_readout_has_its_confirmed_quotes(demo):
+    """The Leader's five quotations and al-Sudani's two, attributed by the importer's
+    parser, confirmed and public, each standing in the paragraph it names."""
+    version = Translation.objects.public().get(statement__occurred_on=datetime.date(2023, 11, 6))
+    quotes = list(Quote.objects.public().filter(translation=version).order_by("position"))
+    assert [q.speaker.slug for q in quotes] == ["ali-khamenei"] * 5 + ["mohammad-shia-al-sudani"] * 2
+    assert quotes[0].words.startswith("Iraq, as an important country in the region")
+    assert quotes[0].role == "Leader of the Islamic Revolution"
+    assert quotes[-1].role == "Prime Minister of Iraq"
+    paragraphs = version.body.split("\n\n")
+    assert all(q.words in paragraphs[q.paragraph - 1] for q in quotes)
+
+
+def test_demo_has_an_ended_administration_whose_political_statements_carry_the_banner(demo, client):
+    from statements import history
+
+    first = Administration.objects.get(slug="first-holt")
+    assert first.has_ended and first.statements.exists()
+    english = Translation.objects.public().filter(statement__administration=first, language="en")
+    bannered = [v for v in english.with_history()
+                if history.banner(v)]  # fmt: skip
+    assert (
+        bannered
+        and "This was published under the first Holt administration"
+        in client.get(bannered[0].get_absolute_url()).content.decode()
+    )
 
 
 def test_raisi_appointment_ended_2024_05_19(demo):
