@@ -322,7 +322,7 @@ class PersonStatementListView(FilteredListView):
         quotes = list(
             Quote.objects.public()
             .filter(speaker=person, translation__language=get_language())
-            .select_related("translation")
+            .select_related("translation", "speaker")
             .order_by("-translation__occurred_on", "-translation_id", "position")[:PERSON_QUOTES]
         )
         if quotes:

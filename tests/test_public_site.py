@@ -497,9 +497,29 @@ def grow(staff, count, start=0):
     return person, topic
 
 
+def quote_everything():
+    """A confirmed quote on every public version's live text (written directly: the
+    workflow's own rules are tested in test_quotes.py)."""
+    from statements.models import Quote
+
+    for version in Translation.objects.public().filter(quotes=None).select_related("statement"):
+        speaker = version.statement.participations.first().person
+        Quote.objects.create(
+            translation=version, revision=version.live_revision, speaker=speaker, words="A paragraph."
+        )
+
+
 def page_urls():
+    from statements.models import Quote
+
     version = Translation.objects.public().order_by("pk").first()
+    quote = Quote.objects.public().order_by("pk").first()
     return [
+        "/en/quotes/",
+        "/en/quotes/?person=fixed-person&topic=fixed-topic&q=paragraph",
+        f"/en/quotes/{quote.uuid}/",
+        "/en/administrations/fixed-years/",
+        "/en/statements/?administration=fixed-years",
         "/en/",
         "/en/statements/",
         "/en/statements/?page=2",
@@ -531,12 +551,17 @@ def counts(client):
 
 
 def test_query_counts_constant_at_two_sizes(client, staff):
+    from statements.models import Administration
+
+    Administration.objects.create(name="Fixed", slug="fixed-years", started_on=D(2020, 1, 1))
     grow(staff, 22)  # over one page of 20
+    quote_everything()
     urls = page_urls()
     small = counts(client)
     for i in range(30):
         statement = make_statement(participants=[make_person()], occurred_on=D(2023, 1 + i % 12, 1 + i % 27))
         make_public(staff, title=f"More {i}", statement=statement)
+    quote_everything()
     assert page_urls() == urls
     large = counts(client)
     assert large == small
