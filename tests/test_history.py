@@ -49,8 +49,17 @@ def test_statements_belong_to_the_administration_of_their_meeting_date(world):
     assert world["political"].statement.administration == world["first"]
     early = make_statement(occurred_on=datetime.date(2019, 12, 31))
     assert early.administration is None
-    second = Administration.objects.create(name="second Example", slug="second", started_on=datetime.date(2022, 1, 1))
+    # An administration added for earlier years takes the statements of its dates at once.
+    zeroth = Administration.objects.create(
+        name="zeroth Example",
+        slug="zeroth",
+        started_on=datetime.date(2019, 1, 1),
+        ended_on=datetime.date(2019, 12, 31),
+    )
+    early.refresh_from_db()
+    assert early.administration == zeroth
     Administration.objects.filter(pk=world["first"].pk).update(ended_on=datetime.date(2021, 12, 31))
+    second = Administration.objects.create(name="second Example", slug="second", started_on=datetime.date(2022, 1, 1))
     later = make_statement(occurred_on=datetime.date(2022, 3, 1))
     assert later.administration == second
     # Moving an administration's dates moves its statements.

@@ -1,10 +1,8 @@
 """History mode in the admin: the administrations, kept by publishers."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import history
 from ..models import Administration
 
 
@@ -20,9 +18,8 @@ class AdministrationAdmin(admin.ModelAdmin):
         return obj.statements.count()
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            moved = history.reassign()
+        super().save_model(request, obj, form, change)  # reassigns the statements (Administration.save)
+        moved = obj.reassigned
         if moved:
             messages.info(
                 request,
@@ -33,8 +30,3 @@ class AdministrationAdmin(admin.ModelAdmin):
                 request,
                 _("%(name)s has ended: its political statements now carry the history banner.") % {"name": obj.name},
             )
-
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            history.reassign()

@@ -2,7 +2,7 @@
 made under one that has since ended."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,23 @@ class Administration(NamedModel):
                 violation_error_message=_("The last day in office cannot come before the first."),
             )
         ]
+
+    def save(self, *args, **kwargs):
+        """Adding, moving or closing an administration reassigns every statement not
+        assigned by hand (statements/history.py), in the same transaction."""
+        from .. import history
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.reassigned = history.reassign()
+
+    def delete(self, *args, **kwargs):
+        from .. import history
+
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            history.reassign()
+        return result
 
     def get_absolute_url(self):
         return reverse("statements:administration", args=[self.slug])
