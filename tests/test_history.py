@@ -11,7 +11,16 @@ from django.urls import reverse
 from statements import history, workflow
 from statements.models import Administration, AuditEntry, Statement
 
-from .factories import appoint, edit_text, make_person, make_public, make_role, make_statement, version_state
+from .factories import (
+    appoint,
+    edit_text,
+    make_person,
+    make_public,
+    make_role,
+    make_statement,
+    version_data,
+    version_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +158,8 @@ def test_statements_of_an_ended_administration_are_locked_for_editors(client, su
     url = reverse("admin:statements_translation_change", args=[version.pk])
     page = client.get(url)
     assert page.status_code == 200 and 'name="body"' not in page.content.decode()  # read-only
+    assert client.post(url, version_data(version, body="Changed by an editor.")).status_code == 403
+    assert version_state(version) == before
     # A publisher corrects and withdraws.
     edit_text(version, staff["publisher"], "A corrected body.")
     assert "submit_for_review" in workflow.available_actions(version, staff["publisher"])

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from statements import dashboard, workflow
-from statements.models import Translation
+from statements.models import Administration, Translation
 
 from .factories import (
     authored_draft,
@@ -53,6 +53,15 @@ def _edit_returning(version, actor, body):
     return version
 
 
+def _of_ended_administration(version):
+    """History mode: the statement's administration has left office since."""
+    Administration.objects.create(
+        name=f"ended {version.pk}", slug=f"ended-{version.pk}",
+        started_on=datetime.date(2000, 1, 1), ended_on=datetime.date(2025, 1, 1),
+    )  # fmt: skip
+    return version
+
+
 IN_ERROR = Translation.UnpublishReason.PUBLISHED_IN_ERROR
 
 STATES = {
@@ -91,6 +100,14 @@ STATES = {
     "translation, outdated": _outdated_translation,
     "translation without a base": lambda people: make_version(
         authored_live(people).statement, language="fa", actor=people["translator"]
+    ),
+    "draft of an ended administration": lambda people: _of_ended_administration(authored_draft(people)),
+    "live with pending changes, administration ended": lambda people: _of_ended_administration(_with_pending(people)),
+    "live with a correction in review, administration ended": lambda people: _of_ended_administration(
+        _correction_in_review(people)
+    ),
+    "translation, outdated, administration ended": lambda people: _of_ended_administration(
+        _outdated_translation(people)
     ),
 }
 
