@@ -8,6 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import feedparser
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
@@ -377,6 +378,19 @@ def test_quote_page_search_person_page_and_markup(client, staff, cast):
         assert feed.status_code == 200 and ENVOY_WORDS in feed.content.decode()
         assert MINISTER_WORDS not in feed.content.decode()
     assert client.get("/en/quotes/feed.rss?limit=0").status_code == 400
+
+
+def test_quote_feeds_parse_and_validate(client, staff, cast):
+    live_quoted(staff, cast)
+    for fmt in ("rss", "atom"):
+        parsed = feedparser.parse(client.get(f"/en/quotes/feed.{fmt}").content)
+        assert not parsed.bozo, parsed.bozo_exception
+        assert [entry.id.startswith("urn:uuid:") for entry in parsed.entries] == [True, True]
+        assert {entry.link.startswith("http://testserver/en/quotes/") for entry in parsed.entries} == {True}
+        assert {entry.author for entry in parsed.entries} == {"Anna Vell", "Piet Morrow"}
+    feed = client.get("/en/quotes/feed.json").json()
+    jsonschema.validate(feed, json.loads((SCHEMAS / "jsonfeed-1.1.json").read_text()))
+    assert {item["content_text"] for item in feed["items"]} == {MINISTER_WORDS, ENVOY_WORDS}
 
 
 def test_ninjs_lists_quotes_as_associations_valid_against_iptc(client, staff, cast):
