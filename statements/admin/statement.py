@@ -55,7 +55,7 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
     add_form = StatementAddForm
     list_display = ["reference", "original_title", "kind", "occurred_on", "versions", "is_featured"]
     list_display_links = ["reference", "original_title"]
-    list_filter = ["kind", OriginalLanguageListFilter, "is_featured", "topics"]
+    list_filter = ["kind", OriginalLanguageListFilter, "is_featured", "administration", "topics"]
     search_fields = ["=reference", "translations__title", "location"]
     date_hierarchy = "occurred_on"
     autocomplete_fields = ["topics", "countries", "featured_image"]
