@@ -174,6 +174,30 @@ def test_import_review_publish_correct_withdraw(browser, live_server, newsroom, 
     expect(reader.locator(".history")).to_contain_text("Named the pilgrimage in full.")
     expect(reader.locator(".body")).to_contain_text("Arbaeen pilgrimage")
 
+    # Quotes are records: the import confirmed the Leader's and al-Sudani's. Correcting a
+    # quote's words (in the text and in its inline) takes a major correction; the publisher
+    # ticks the change on the publish screen and the workflow writes the history line.
+    assert version.live_revision.quotes.filter(is_confirmed=True).count() == 7
+    editor.goto(url + f"/admin/statements/translation/{version.pk}/change/")
+    body = editor.locator("textarea[name=body]")
+    body.fill(body.input_value().replace("can play a special role", "can play a key role"))
+    words = editor.locator("textarea[name=quotes-0-words]")
+    words.fill(words.input_value().replace("can play a special role", "can play a key role"))
+    editor.check("input[name=is_major]")
+    editor.fill("textarea[name=change_note]", "Corrected the Leader's words.")
+    editor.locator("input[name=_continue]").click()
+    run_action(editor, "Submit for review")
+    publisher.goto(url + f"/admin/statements/translation/{version.pk}/change/")
+    publisher.get_by_role("link", name="Publish", exact=True).click()
+    expect(publisher.locator("#content-main")).to_contain_text("can play a key role")
+    publisher.locator("input[name=confirmed_quotes]").check()
+    publisher.locator("#content-main input[type=submit]").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("done")
+    reader = browser.new_context().new_page()
+    reader.goto(url + version.get_absolute_url())
+    expect(reader.locator(".history")).to_contain_text("Quote by Ali Khamenei corrected")
+    expect(reader.locator(".quotes")).to_contain_text("can play a key role")
+
     # A withdrawal shows its notice on top.
     publisher.goto(url + f"/admin/statements/translation/{version.pk}/change/")
     run_action(publisher, "Withdraw", explanation="Superseded by a later readout.")
