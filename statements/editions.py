@@ -156,15 +156,14 @@ def quotes_of(version) -> list[dict]:
     for quote in revision.quotes.all():
         if not quote.is_confirmed:
             continue
-        words = unicodedata.normalize("NFC", quote.words)
         quotes.append(
             {
                 "id": str(quote.uuid),
                 "speaker": quote.speaker.slug,
                 "speaker_name": quote.speaker.name_in(version.language),
                 "role": quote.role,
-                "words": words,
-                "words_sha256": hashlib.sha256(words.encode("utf-8")).hexdigest(),
+                "words": quote.nfc_words,
+                "words_sha256": quote.digest,
                 "fidelity": quote.fidelity,
                 "paragraph": quote.paragraph,
                 "translation_of": str(quote.source) if quote.source else None,

@@ -17,6 +17,9 @@ The rule, in DESIGN terms:
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .models import Administration, Statement
 from .models.statements import Political
@@ -28,10 +31,6 @@ POLITICAL_KINDS = {
     Statement.Kind.STATEMENT,
     Statement.Kind.INTERVIEW,
 }
-
-
-def administration_for(statement: Statement):
-    return Administration.in_office_on(statement.occurred_on)
 
 
 @transaction.atomic
@@ -89,10 +88,6 @@ def banner(version):
 
 
 def banner_text(administration, language: str) -> str:
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
-    from django.utils.translation import override
-
     with override(language):
         return _("This was published under the %(name)s administration (%(start)s–%(end)s).") % {
             "name": administration.name_in(language),

@@ -21,6 +21,7 @@ from .jsonld import quotation
 from .listing import public_versions
 from .models import Person, Quote
 from .views import bad_request
+from .workflow.quotes import shorten
 
 PER_PAGE = 20
 FEED_LIMIT = 50
@@ -154,7 +155,7 @@ class QuoteFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def title(self):
-        return _("Quotes — %(office)s") % {"office": settings.PRESSOFFICE_OFFICE_NAME}
+        return _feed_title()
 
     def link(self):
         return reverse("statements:quotes")
@@ -169,7 +170,7 @@ class QuoteFeed(Feed):
         return self.quotes
 
     def item_title(self, quote):
-        return f"{quote.speaker.name_in(quote.translation.language)}: “{_short(quote.words)}”"
+        return _item_title(quote)
 
     def item_description(self, quote):
         return quote.words
@@ -205,8 +206,12 @@ def _bad_limit():
     )
 
 
-def _short(words, length=80):
-    return words if len(words) <= length else words[: length - 1].rstrip() + "…"
+def _feed_title() -> str:
+    return _("Quotes — %(office)s") % {"office": settings.PRESSOFFICE_OFFICE_NAME}
+
+
+def _item_title(quote) -> str:
+    return f"{quote.speaker.name_in(quote.translation.language)}: “{shorten(quote.words)}”"
 
 
 def json_feed(request):
@@ -221,7 +226,7 @@ def json_feed(request):
     absolute = request.build_absolute_uri
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": str(QuoteFeed().title()),
+        "title": _feed_title(),
         "home_page_url": absolute(reverse("statements:quotes")),
         "feed_url": absolute(),
         "language": get_language(),
@@ -229,7 +234,7 @@ def json_feed(request):
             {
                 "id": f"urn:uuid:{quote.uuid}",
                 "url": absolute(reverse("statements:quote", args=[quote.uuid])),
-                "title": QuoteFeed().item_title(quote),
+                "title": _item_title(quote),
                 "content_text": quote.words,
                 "date_published": rfc3339_date(quote.translation.first_published_at),
                 "date_modified": rfc3339_date(quote.translation.public_updated_at),

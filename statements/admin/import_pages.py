@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from .. import languages
 from ..importer import saving
 from ..models import Person, Quote, Statement, Topic
-from ..workflow.quotes import collapse
+from ..workflow.quotes import paragraph_of
 
 PAYLOAD_SALT = "statements.import-readouts"
 MAX_FILES = 20
@@ -111,7 +111,7 @@ class ConfirmForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        body = collapse(cleaned.get("body") or "")
+        body = cleaned.get("body") or ""
         kept = []
         for number in self.quote_numbers:
             if not cleaned.get(f"quote_{number}_keep"):
@@ -121,7 +121,7 @@ class ConfirmForm(forms.Form):
                 self.add_error(f"quote_{number}_speaker", _("Choose who said it, or untick the quote."))
             if not words.strip():
                 self.add_error(f"quote_{number}_words", _("A quote needs its words, or untick it."))
-            elif collapse(words) not in body:
+            elif paragraph_of(words, body) is None:
                 self.add_error(f"quote_{number}_words", _("The body does not contain these words."))
             kept.append(
                 {"speaker": speaker.slug if speaker else "", "words": words.strip(),

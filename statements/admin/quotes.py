@@ -9,9 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import markup
 from ..models import Quote, Revision, Translation
-from ..workflow.quotes import QuoteDraft, collapse
+from ..workflow.quotes import QuoteDraft, paragraph_of
 
 
 def _source_choices(version: Translation | None):
@@ -47,17 +46,16 @@ class QuoteForm(forms.ModelForm):
 class QuoteFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        body = collapse(self.data.get("body", ""))
-        paragraphs = markup.paragraphs(self.data.get("body", ""))
+        body = self.data.get("body", "")
         for form in self.forms:
             data = getattr(form, "cleaned_data", None) or {}
             if not data or data.get("DELETE") or not data.get("is_confirmed"):
                 continue
-            words = collapse(data.get("words", ""))
-            if words and words not in body:
+            words = data.get("words", "")
+            if words.strip() and paragraph_of(words, body) is None:
                 where = form.instance.paragraph if form.instance.pk else None
                 message = _("The body does not contain these words.")
-                if where and where <= len(paragraphs) + 1:
+                if where:
                     message += " " + _("The quote stood in paragraph %(n)s.") % {"n": where}
                 form.add_error("words", message + " " + _("Edit the words or delete the quote."))
 

@@ -8,6 +8,7 @@ of each revision is that quote as it stood then.
 """
 
 import hashlib
+import unicodedata
 import uuid
 
 from django.db import models
@@ -28,10 +29,6 @@ class QuoteQuerySet(models.QuerySet):
             revision_id=F("translation__live_revision_id"),
             translation__in=Translation.objects.public(now),
         )
-
-    def live(self):
-        """The quotes of each version's live revision, whatever its state."""
-        return self.filter(revision_id=F("translation__live_revision_id"))
 
 
 class Quote(models.Model):
@@ -91,12 +88,13 @@ class Quote(models.Model):
             return reverse("statements:quote", args=[self.uuid])
 
     @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.words.encode("utf-8")).hexdigest()
+    def nfc_words(self) -> str:
+        return unicodedata.normalize("NFC", self.words)
 
     @property
-    def language(self) -> str:
-        return self.translation.language
+    def digest(self) -> str:
+        """SHA-256 of the NFC words' UTF-8 bytes: what the signed record and ninjs list."""
+        return hashlib.sha256(self.nfc_words.encode("utf-8")).hexdigest()
 
     def facts(self) -> tuple:
         """What makes a quote the same quote for the integrity rule."""

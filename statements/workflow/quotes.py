@@ -118,14 +118,14 @@ def _not_in_body(speaker, words, paragraph) -> str:
     return " ".join(
         [
             _("The body no longer contains the quote by %(speaker)s, “%(words)s”.")
-            % {"speaker": speaker.name, "words": _short(words)},
+            % {"speaker": speaker.name, "words": shorten(words)},
             where,
             _("Edit the quote's words or delete the quote, then save again."),
         ]
     )
 
 
-def _short(words: str, length: int = 80) -> str:
+def shorten(words: str, length: int = 80) -> str:
     return words if len(words) <= length else words[: length - 1].rstrip() + "…"
 
 
