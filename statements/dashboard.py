@@ -20,7 +20,20 @@ def sections(user, now=None) -> list[dict]:
             .filter(status=Translation.Status.DRAFT, latest_author_id=user.pk)
             .order_by("-updated_at"),
             "empty": _("No drafts of yours."),
-        }
+        },
+        {
+            "title": _("Sent back to me"),
+            "rows": versions.select_related("sent_back_by")
+            .filter(sent_back_to=user, sent_back_at__isnull=False)
+            .order_by("-sent_back_at"),
+            "empty": _("Nothing of yours has been sent back."),
+            "show_sent_back": True,
+        },
+        {
+            "title": _("In review"),
+            "rows": versions.filter(submitted_by=user, submitted_revision__isnull=False).order_by("submitted_at"),
+            "empty": _("Nothing of yours is waiting for review."),
+        },
     ]
     if roles.is_publisher(user):
         waiting = versions.reviewable_by(user)

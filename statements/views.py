@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
-from . import cachetags, freshness, history, previews, rendered
+from . import addresses, cachetags, freshness, history, previews, rendered
 from .filters import bind, page_number
 from .jsonld import quotation
 from .listing import (
@@ -180,13 +180,11 @@ class TranslationDetailView(DetailView):
                     return stored
             return super().get(request, *args, **kwargs)
         except Http404:
-            gone = self.gone_version()
-            if gone is None:
+            # Unpublished versions and former addresses: only a status or the way on.
+            elsewhere = addresses.answer(request, get_language(), self.meeting_date(), self.kwargs["slug"])
+            if elsewhere is None:
                 raise
-            if gone.redirect_url:
-                return HttpResponsePermanentRedirect(gone.redirect_url)
-            response = TemplateResponse(request, "statements/gone.html", {}, status=410)
-            return response.render()
+            return elsewhere
 
     def stored_page(self, request, *args, **kwargs):
         """The page as stored when it was last rendered for a reader (statements/rendered.py),
@@ -216,16 +214,6 @@ class TranslationDetailView(DetailView):
             return datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         except (ValueError, OverflowError) as error:  # an impossible or huge date: no such page
             raise Http404 from error
-
-    def gone_version(self):
-        # Unpublished versions answer 410 (or 301): only the status, never the content.
-        return (
-            Translation.objects.unpublished()
-            .in_language(get_language())
-            .filter(occurred_on=self.meeting_date(), slug=self.kwargs["slug"])
-            .only("redirect_url")
-            .first()
-        )
 
     def get_object(self, queryset=None):
         versions = public_versions().with_statement().with_participants().with_history()

@@ -71,7 +71,9 @@ def test_submit_for_review_by_role(people, role, language, allowed):
 def test_submit_twice_refused(people):
     version = in_review(people)
     assert_refused(
-        version, "nothing new", lambda: workflow.submit_for_review(translation=version, actor=people["editor"])
+        version,
+        "already waiting for review",
+        lambda: workflow.submit_for_review(translation=version, actor=people["editor"]),
     )
 
 

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import workflow
 from ..models import Translation
+from ..revisions import diff_revisions
 from ..workflow import quotes as quote_rules
+from ..workflow.checks import NewerRevisionError, check_reviewed_is_newest
 
 
 class ConfirmForm(forms.Form):
@@ -33,9 +35,13 @@ class PublishForm(forms.Form):
         help_text=_("Shown to readers for a major change."),
     )
 
+    reviewed_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, translation, **kwargs):
         super().__init__(*args, **kwargs)
         revision = translation.submitted_revision
+        # The revision shown on this screen: publishing refuses if another is submitted meanwhile.
+        self.fields["reviewed_revision"].initial = revision.number if revision else None
         if translation.first_published_at is None:
             # A first publication: nothing to correct, but it may be scheduled.
             del self.fields["major"], self.fields["change_note"]
@@ -115,6 +121,7 @@ def _run_publish(translation, actor, data):
         major=data.get("major") if "major" in data else None,
         change_note=data.get("change_note", ""),
         confirmed_quotes=data.get("confirmed_quotes", ()),
+        reviewed_revision=data.get("reviewed_revision"),
     )
 
 
@@ -187,3 +194,25 @@ def make_form(name, translation, data=None):
     if form_class is PublishForm:
         return form_class(data, translation=translation)
     return form_class(data)
+
+
+def publish_context(translation) -> dict:
+    """What the publish screen shows: the revision that goes live, its difference from
+    the live text, and the refusal (with the way on) when a newer revision was saved."""
+    reviewed = translation.submitted_revision
+    if reviewed is None:
+        return {}
+    live = translation.live_revision
+    context = {"reviewed": reviewed, "live": live, "diff": diff_revisions(live or _NOTHING, reviewed)}
+    try:
+        check_reviewed_is_newest(translation, reviewed)
+    except NewerRevisionError as refusal:
+        context["newer"] = refusal
+    return context
+
+
+class _Nothing:
+    title = standfirst = body = ""
+
+
+_NOTHING = _Nothing()

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from .. import presence, previews, workflow
 from ..revisions import diff_revisions
-from .transitions import ACTIONS, make_form
+from ..workflow.checks import NewerRevisionError, check_reviewed_is_newest
+from .transitions import ACTIONS, make_form, publish_context
 from .translator import TranslatorViews
 
 
@@ -78,7 +79,14 @@ class TranslationViews(TranslatorViews):
 
     def workflow_context(self, request, obj):
         actions = workflow.available_actions(obj, request.user)
+        behind = None
+        if obj.submitted_revision_id:
+            try:
+                check_reviewed_is_newest(obj, obj.submitted_revision)
+            except NewerRevisionError as refusal:
+                behind = refusal
         return {
+            "review_behind": behind,
             "workflow_actions": [(name, ACTIONS[name]) for name in actions],
             "others_editing": presence.note_and_list_others(obj.pk, request.user) if request.method == "GET" else [],
             "has_unpublished_changes": obj.has_unpublished_changes,
@@ -97,10 +105,12 @@ class TranslationViews(TranslatorViews):
                 spec.run(obj, request.user, form.cleaned_data)
             except workflow.TransitionError as error:
                 form.add_error(None, str(error))
+                obj = self._version(request, object_id)  # as it is now, for the screen
             else:
                 messages.success(request, _("%(action)s: done.") % {"action": spec.label})
                 return HttpResponseRedirect(reverse("admin:statements_translation_change", args=[obj.pk]))
-        context = self._context(request, obj, action=spec, action_name=action, form=form)
+        extra = publish_context(obj) if action == "publish" else {}
+        context = self._context(request, obj, action=spec, action_name=action, form=form, **extra)
         return TemplateResponse(request, "admin/statements/translation/action_confirm.html", context)
 
     def revisions_view(self, request, object_id):

@@ -7,6 +7,7 @@
 - `administrations`: governments in office, for history mode;
 - `statements`: statements and their participants;
 - `versions`: language versions (`Translation`) and their revisions;
+- `addresses`: the addresses versions had before their meeting date changed;
 - `staff`: staff profiles, the audit log, preview links;
 - `editions`: signed editions, signing keys and the transparency log;
 - `alerts`: email alerts (lists, subscribers, subscriptions, suppression, runs, deliveries);
@@ -47,6 +48,7 @@ announced
     time (and the worker's periodic trigger, or `publish_due`) announces it.
 """
 
+from .addresses import FormerAddress
 from .administrations import Administration
 from .alerts import AlertList, AlertRun, Delivery, Frequency, Subscriber, Subscription, Suppression, address_hash
 from .editions import Checkpoint, Cosignature, Edition, LogNode, SigningKey, Witness
@@ -64,6 +66,7 @@ from .vocabularies import Appointment, Country, Person, Role, Topic
 
 __all__ = [
     "Administration",
+    "FormerAddress",
     "Quote",
     "AlertList",
     "AlertRun",

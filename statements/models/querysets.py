@@ -151,10 +151,14 @@ class TranslationQuerySet(models.QuerySet):
         return self.filter(submitted_revision__isnull=False)
 
     def reviewable_by(self, user):
-        """Waiting for review, and `user` is neither the author of the submitted text nor
-        its submitter when PRESSOFFICE_FOUR_EYES is on: the rule `workflow.publish`
-        applies (`checks.check_second_pair_of_eyes`)."""
-        waiting = self.awaiting_review()
+        """Waiting for review with nothing saved since it was submitted
+        (`checks.check_reviewed_is_newest`), and `user` is neither the author of the
+        submitted text nor its submitter when PRESSOFFICE_FOUR_EYES is on: the rules
+        `workflow.publish` applies (`checks.check_second_pair_of_eyes`)."""
+        from .versions import Revision
+
+        newer = Revision.objects.filter(translation=OuterRef("pk"), number__gt=OuterRef("submitted_revision__number"))
+        waiting = self.awaiting_review().exclude(Exists(newer))
         if settings.PRESSOFFICE_FOUR_EYES:
             waiting = waiting.exclude(Q(submitted_by=user) | Q(submitted_revision__author=user))
         return waiting

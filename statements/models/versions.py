@@ -134,6 +134,15 @@ class Translation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     submitted_at = models.DateTimeField(null=True, editable=False)
+    # The last send-back, for its author (the submitter) until they submit again.
+    sent_back_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    sent_back_at = models.DateTimeField(null=True, editable=False)
+    sent_back_reason = models.TextField(blank=True, editable=False)
     # When the side effects of going live (cache, WebSub) last ran; `publish_due` runs
     # them for scheduled versions whose time has come.
     announced_at = models.DateTimeField(null=True, editable=False)

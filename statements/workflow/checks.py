@@ -30,6 +30,28 @@ def check_publishable(translation: Translation, revision: Revision):
         raise TransitionError(_("The statement needs at least one participant before it is published."))
 
 
+class NewerRevisionError(TransitionError):
+    """The text was saved again after it was submitted: what was reviewed is not the newest."""
+
+    def __init__(self, reviewed: Revision, newest: Revision):
+        self.reviewed, self.newest = reviewed, newest
+        super().__init__(
+            _(
+                "Revision %(newest)s was saved after revision %(reviewed)s was submitted for review. Publishing now "
+                "would publish revision %(reviewed)s without those changes, so it is refused: submit revision "
+                "%(newest)s for review, then review and publish it."
+            )
+            % {"newest": newest.number, "reviewed": reviewed.number}
+        )
+
+
+def check_reviewed_is_newest(translation: Translation, reviewed: Revision):
+    """Nothing was saved since the revision under review was submitted."""
+    newest = latest_revision(translation)
+    if newest is not None and newest.number > reviewed.number:
+        raise NewerRevisionError(reviewed, newest)
+
+
 def check_second_pair_of_eyes(translation: Translation, revision: Revision, actor):
     """With PRESSOFFICE_FOUR_EYES, the publisher is neither the author of the text under
     review nor the person who submitted it (`TranslationQuerySet.reviewable_by`)."""
@@ -63,11 +85,13 @@ def check_submit_for_review(*, translation: Translation, actor, now=None) -> Rev
     require_editor_of(actor, translation)
     check_not_locked(translation, actor)
     latest = latest_revision(translation)
+    if latest is not None and translation.submitted_revision_id == latest.pk:
+        raise TransitionError(_("These changes are already waiting for review."))
     if translation.is_draft and latest is not None:
         return latest
+    if translation.is_in_review and latest is not None:
+        return latest  # saved since it was submitted: the newest revision replaces it in review
     if translation.is_released and latest is not None and latest.pk != translation.live_revision_id:
-        if translation.submitted_revision_id == latest.pk:
-            raise TransitionError(_("These changes are already waiting for review."))
         return latest
     raise TransitionError(_("There is nothing new to review in this version."))
 
@@ -86,6 +110,7 @@ def check_publish(*, translation: Translation, actor, now=None) -> Revision:
     revision = translation.submitted_revision
     if revision is None:
         raise TransitionError(_("Only a version submitted for review can be published."))
+    check_reviewed_is_newest(translation, revision)
     check_publishable(translation, revision)
     check_second_pair_of_eyes(translation, revision, actor)
     return revision

@@ -41,6 +41,8 @@ from .checks import (
 )
 from .editions import Change, new_edition, withhold_unpublic
 
+SUBMITTED = ["submitted_revision", "submitted_by", "submitted_at"]
+SENT_BACK = ["sent_back_to", "sent_back_by", "sent_back_at", "sent_back_reason"]
 REDIRECT_MAX_LENGTH = Translation._meta.get_field("redirect_url").max_length
 
 
@@ -53,9 +55,11 @@ def submit_for_review(*, translation: Translation, actor, now=None) -> Translati
     latest = check_submit_for_review(translation=translation, actor=actor, now=now)
     old_status = translation.status
     translation.submitted_revision, translation.submitted_by, translation.submitted_at = latest, actor, now
+    translation.sent_back_to = translation.sent_back_by = translation.sent_back_at = None
+    translation.sent_back_reason = ""
     if old_status == Status.DRAFT:
         translation.status = Status.IN_REVIEW
-    translation.save(update_fields=["status", "submitted_revision", "submitted_by", "submitted_at", "updated_at"])
+    translation.save(update_fields=["status", *SUBMITTED, *SENT_BACK, "updated_at"])
     audit(
         actor=actor,
         translation=translation,
@@ -79,8 +83,11 @@ def reject(*, translation: Translation, actor, reason: str, now=None) -> Transla
     old_status = translation.status
     if translation.is_in_review:
         translation.status = Status.DRAFT
+    # The remark goes back to whoever submitted, shown on the version and their dashboard.
+    translation.sent_back_to_id, translation.sent_back_by = translation.submitted_by_id, actor
+    translation.sent_back_at, translation.sent_back_reason = now, reason
     translation.submitted_revision = translation.submitted_by = translation.submitted_at = None
-    translation.save(update_fields=["status", "submitted_revision", "submitted_by", "submitted_at", "updated_at"])
+    translation.save(update_fields=["status", *SUBMITTED, *SENT_BACK, "updated_at"])
     audit(
         actor=actor,
         translation=translation,
@@ -100,6 +107,8 @@ def _release(translation: Translation, revision: Revision, *, at, now, major: bo
     translation.title, translation.standfirst, translation.body = revision.title, revision.standfirst, revision.body
     translation.live_revision = revision
     translation.submitted_revision = translation.submitted_by = translation.submitted_at = None
+    translation.sent_back_to = translation.sent_back_by = translation.sent_back_at = None
+    translation.sent_back_reason = ""
     if first:
         translation.status = Status.PUBLISHED
         translation.published_at = translation.first_published_at = translation.public_updated_at = at
@@ -133,6 +142,7 @@ def publish(
     major: bool | None = None,
     change_note: str = "",
     confirmed_quotes=None,
+    reviewed_revision: int | None = None,
     now=None,
 ) -> Translation:
     """Publish a reviewed version, now or at a future time (`at`, first publication
@@ -145,10 +155,21 @@ def publish(
     A correction that adds, alters or removes a confirmed quote is major only, and the
     publisher confirms each quote change (`confirmed_quotes`: their uuids); the history
     entry then carries a line per quote, written here.
+
+    `reviewed_revision` is the revision number the publisher saw on the publish screen:
+    when another revision has been submitted since, nothing is published.
     """
     now = now or timezone.now()
     translation = lock(translation)
     revision = check_publish(translation=translation, actor=actor, now=now)
+    if reviewed_revision is not None and reviewed_revision != revision.number:
+        raise TransitionError(
+            _(
+                "Revision %(now)s is now the one waiting for review, not revision %(seen)s that you looked at. "
+                "Look at it before publishing."
+            )
+            % {"now": revision.number, "seen": reviewed_revision}
+        )
     first = translation.first_published_at is None
     if at is not None and not first:
         raise TransitionError(_("A correction is published when it is approved; it cannot be scheduled."))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import cachetags
-from ..models import AuditEntry, PreviewLink, Statement, Translation
+from ..models import AuditEntry, FormerAddress, PreviewLink, Statement, Translation
 from .base import (
     TransitionError,
     audit,
@@ -73,8 +73,11 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
         # Versions carry the date for their address; refresh it through save() so the
         # per-date slug rule is checked for each.
         for version in statement.translations.select_for_update():
+            old_address = (version.occurred_on, version.slug)
             version.statement = statement
             validated_save(version)
+            if version.first_published_at is not None:
+                _keep_former_address(version, *old_address, now=now)
     changes = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
     overridden = {"administration_by_hand", "political"} & set(changes) or (
         after["administration_by_hand"] and "administration_id" in changes
@@ -95,6 +98,21 @@ def update_statement(*, statement: Statement, actor, apply, now=None) -> Stateme
                 new_edition(version, Change.METADATA, now=now, only_if_changed=True)
                 changed_public_content(version, "metadata", before=heads)
     return statement
+
+
+def _keep_former_address(version: Translation, occurred_on, slug: str, *, now):
+    """A version once published keeps answering at the address it leaves: readers and
+    feeds holding it are sent on (statements/addresses.py). The newest to leave an
+    address owns it; the address it now has is no longer a former one."""
+    FormerAddress.objects.update_or_create(
+        language=version.language,
+        occurred_on=occurred_on,
+        slug=slug,
+        defaults={"translation": version, "recorded_at": now},
+    )
+    FormerAddress.objects.filter(
+        translation=version, language=version.language, occurred_on=version.occurred_on, slug=version.slug
+    ).delete()
 
 
 @logs_refusals

@@ -1,0 +1,120 @@
+"""Review as the desk meets it: publishing refuses a reviewed revision that a newer one
+has overtaken (and shows what goes live), and a send-back's reason reaches its author."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from statements import workflow
+from statements.models import Translation
+
+from .factories import edit_text, make_draft, version_state
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, version, *args):
+    return reverse(f"admin:statements_translation_{name}", args=[version.pk, *args])
+
+
+def page(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def in_review_then_edited(people, editor="publisher"):
+    """Revision 1 submitted by the editor; revision 2 saved during review."""
+    version = make_draft(people["editor"], body="Reviewed text.")
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    edit_text(version, people[editor], "Reviewed text, edited during review.")
+    return Translation.objects.get(pk=version.pk)
+
+
+def test_publish_refuses_when_a_newer_revision_than_reviewed_exists(people):
+    version = in_review_then_edited(people)
+    before = version_state(version)
+    with pytest.raises(workflow.TransitionError, match="Revision 2 was saved after revision 1 was submitted"):
+        workflow.publish(translation=version, actor=people["publisher2"])
+    assert version_state(version) == before
+    assert not Translation.objects.public().filter(pk=version.pk).exists()
+
+
+def test_newer_revision_is_offered_for_review_and_then_publishes(people):
+    version = in_review_then_edited(people)
+    assert workflow.available_actions(version, people["publisher2"]).count("publish") == 0
+    assert "submit_for_review" in workflow.available_actions(version, people["editor"])
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    published = workflow.publish(translation=version, actor=people["publisher2"])
+    assert published.live_revision.number == 2
+    assert published.body == "Reviewed text, edited during review."
+
+
+def test_publish_refuses_a_revision_other_than_the_one_on_the_screen(people):
+    version = in_review_then_edited(people)
+    workflow.submit_for_review(translation=version, actor=people["editor"])  # revision 2 now in review
+    with pytest.raises(workflow.TransitionError, match="not revision 1 that you looked at"):
+        workflow.publish(translation=version, actor=people["publisher2"], reviewed_revision=1)
+    assert Translation.objects.get(pk=version.pk).live_revision is None
+
+
+def test_publish_screen_shows_the_revision_going_live_and_its_diff(client, people):
+    version = make_draft(people["editor"], body="First line.")
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    workflow.publish(translation=version, actor=people["publisher"])
+    edit_text(version, people["editor"], "First line.\n\nA corrected line.")
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    client.force_login(people["publisher"])
+    html = page(client.get(url("act", version, "publish")))
+    assert "Revision 2 goes live" in html.select_one("#goes-live").text
+    assert "revision 1" in html.text
+    assert [ins.text for ins in html.select(".diff-lines ins")] == ["", "A corrected line."]
+    assert html.select_one("input[name=reviewed_revision]")["value"] == "2"
+
+
+def test_publish_screen_names_the_newer_revision_and_offers_its_review(client, people):
+    version = in_review_then_edited(people)
+    client.force_login(people["publisher2"])
+    html = page(client.get(url("act", version, "publish")))
+    assert "Revision 2 was saved after revision 1" in html.select_one(".errornote").text
+    offer = html.select_one(".errornote a")
+    assert offer["href"] == url("act", version, "submit_for_review")
+    assert offer.text == "Submit revision 2 for review"
+    assert html.select_one("input[type=submit]") is None
+    # A publication posted from a screen opened before the edit is refused on the screen too.
+    response = client.post(url("act", version, "publish"), {"reviewed_revision": "1"})
+    assert response.status_code == 200
+    assert "Revision 2 was saved after revision 1" in page(response).select_one(".errornote").text
+    assert Translation.objects.get(pk=version.pk).live_revision is None
+    change = page(client.get(url("change", version)))
+    assert "cannot be published until revision 2 is submitted" in change.text
+
+
+def test_sent_back_reason_reaches_the_version_and_the_authors_dashboard(client, people):
+    version = make_draft(people["editor"])
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    workflow.reject(translation=version, actor=people["publisher"], reason="Check the minister's title.")
+    client.force_login(people["editor"])
+    change = page(client.get(url("change", version)))
+    assert "Check the minister's title." in change.select_one(".workflow-note blockquote").text
+    dashboard = page(client.get(reverse("admin:index")))
+    section = next(t for t in dashboard.select("table") if t.caption.text == "Sent back to me")
+    assert version.title in section.text
+    assert "Check the minister's title." in section.text
+    # Someone else's dashboard does not carry it.
+    client.force_login(people["editor2"])
+    other = page(client.get(reverse("admin:index")))
+    assert version.title not in next(t for t in other.select("table") if t.caption.text == "Sent back to me").text
+
+
+def test_sent_back_note_clears_when_submitted_again_and_in_review_lists_it(client, people):
+    version = make_draft(people["editor"])
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    workflow.reject(translation=version, actor=people["publisher"], reason="Shorter, please.")
+    edit_text(version, people["editor"], "Shorter.")
+    workflow.submit_for_review(translation=version, actor=people["editor"])
+    version.refresh_from_db()
+    assert version.sent_back_at is None and version.sent_back_reason == ""
+    client.force_login(people["editor"])
+    dashboard = page(client.get(reverse("admin:index")))
+    sections = {t.caption.text: t.text for t in dashboard.select("table")}
+    assert "Shorter, please." not in sections["Sent back to me"]
+    assert version.title in sections["In review"]
