@@ -67,11 +67,12 @@ def test_former_addresses_answer_gone_once_unpublished_or_consolidated(client, s
     english, persian = bilingual
     old_en, old_fa = english.get_absolute_url(), persian.get_absolute_url()
     move(english.statement, staff, datetime.date(2026, 3, 3))
-    workflow.unpublish(translation=fresh(english), actor=staff["publisher"], reason="published_in_error", explanation="")
+    publisher = staff["publisher"]
+    workflow.unpublish(translation=fresh(english), actor=publisher, reason="published_in_error", explanation="")
     assert client.get(old_en).status_code == 410
     assert client.get(fresh(english).get_absolute_url()).status_code == 410
     target = make_public(staff, title="Harbour talks, consolidated").get_absolute_url()
-    workflow.unpublish(translation=fresh(persian), actor=staff["publisher"], reason="consolidated", redirect_url=target)
+    workflow.unpublish(translation=fresh(persian), actor=publisher, reason="consolidated", redirect_url=target)
     response = client.get(old_fa)
     assert response.status_code == 301 and response["Location"] == target
 
