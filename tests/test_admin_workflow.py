@@ -49,7 +49,7 @@ def test_publish_through_the_confirmation_page(client, people):
     login(client, people["publisher"])
     confirm = client.get(url("act", version, "publish"))
     assert confirm.status_code == 200 and "Publish this version?" in confirm.content.decode()
-    response = client.post(url("act", version, "publish"), {"at_0": "", "at_1": ""})
+    response = client.post(url("act", version, "publish"), {"at": ""})
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.status == "published" and version.is_public
@@ -60,7 +60,15 @@ def test_scheduling_through_the_confirmation_page_shows_the_zone(client, people)
     workflow.submit_for_review(translation=version, actor=people["editor"])
     login(client, people["publisher"])
     at = timezone.localtime() + datetime.timedelta(days=2)
-    response = client.post(url("act", version, "publish"), {"at_0": at.strftime("%Y-%m-%d"), "at_1": "09:30:00"})
+    typed = {"at": at.strftime("%Y-%m-%dT09:30")}
+    response = client.post(url("act", version, "publish"), typed)
+    # First the time in words, to confirm; nothing is scheduled yet.
+    assert response.status_code == 200
+    assert f"{at:%A} {at.day} {at:%B %Y} at 09:30, UTC time (UTC+00:00)" in page(response).select_one(".errornote").text
+    version.refresh_from_db()
+    assert version.status == "in_review"
+    confirmed = page(response).select_one("input[name=confirmed_at]")["value"]
+    response = client.post(url("act", version, "publish"), {**typed, "confirmed_at": confirmed})
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.is_scheduled() and not version.is_public
@@ -72,7 +80,7 @@ def test_refused_transition_shows_why_and_changes_nothing(client, people):
     version = make_draft(people["publisher"])
     workflow.submit_for_review(translation=version, actor=people["publisher"])
     login(client, people["publisher"])
-    response = client.post(url("act", version, "publish"), {"at_0": "", "at_1": ""})
+    response = client.post(url("act", version, "publish"), {"at": ""})
     assert response.status_code == 200
     assert "second pair of eyes" in page(response).select_one(".errornote").text
     version.refresh_from_db()
@@ -83,7 +91,7 @@ def test_crafted_post_by_an_editor_is_refused(client, people):
     version = make_draft(people["editor"])
     workflow.submit_for_review(translation=version, actor=people["editor"])
     before = AuditEntry.objects.count()
-    response = login(client, make_staff("Editor")).post(url("act", version, "publish"), {"at_0": "", "at_1": ""})
+    response = login(client, make_staff("Editor")).post(url("act", version, "publish"), {"at": ""})
     assert response.status_code == 200 and "Only a publisher" in response.content.decode()
     version.refresh_from_db()
     assert version.status == "in_review" and AuditEntry.objects.count() == before

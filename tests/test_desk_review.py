@@ -1,6 +1,8 @@
 """Review as the desk meets it: publishing refuses a reviewed revision that a newer one
 has overtaken (and shows what goes live), and a send-back's reason reaches its author."""
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
@@ -118,3 +120,52 @@ def test_sent_back_note_clears_when_submitted_again_and_in_review_lists_it(clien
     sections = {t.caption.text: t.text for t in dashboard.select("table")}
     assert "Shorter, please." not in sections["Sent back to me"]
     assert version.title in sections["In review"]
+
+
+def submitted(people):
+    version = make_draft(people["editor"])
+    return workflow.submit_for_review(translation=version, actor=people["editor"])
+
+
+def test_scheduling_reads_the_time_in_the_offices_zone_and_confirms_it_in_words(client, people, settings):
+    settings.TIME_ZONE = "Asia/Tehran"
+    version = submitted(people)
+    client.force_login(people["publisher"])
+    form = page(client.get(url("act", version, "publish")))
+    field = form.select_one("input[name=at]")
+    assert field["type"] == "datetime-local"
+    assert "Asia/Tehran" in form.select_one("label[for=id_at]").text
+    typed = {"at": "2099-01-04T09:00"}
+    asked = client.post(url("act", version, "publish"), typed)
+    words = page(asked).select_one(".errornote").text
+    assert "Sunday 4 January 2099 at 09:00, Asia/Tehran time (UTC+03:30)" in words
+    assert Translation.objects.get(pk=version.pk).published_at is None
+    confirmed = page(asked).select_one("input[name=confirmed_at]")["value"]
+    done = client.post(url("act", version, "publish"), {**typed, "confirmed_at": confirmed}, follow=True)
+    assert "Scheduled: goes live on Sunday 4 January 2099 at 09:00" in page(done).select_one(".messagelist").text
+    scheduled = Translation.objects.get(pk=version.pk)
+    assert scheduled.published_at == datetime.datetime(2099, 1, 4, 5, 30, tzinfo=datetime.UTC)
+
+
+def test_scheduling_refuses_us_date_order_and_a_changed_time_asks_again(client, people):
+    version = submitted(people)
+    client.force_login(people["publisher"])
+    response = client.post(url("act", version, "publish"), {"at": "01/02/2099 09:00"})
+    assert response.status_code == 200
+    assert "year-month-day" in page(response).select_one(".errorlist").text
+    # A confirmation of one time does not confirm another.
+    asked = page(client.post(url("act", version, "publish"), {"at": "2099-02-01T09:00"}))
+    confirmed = asked.select_one("input[name=confirmed_at]")["value"]
+    again = client.post(url("act", version, "publish"), {"at": "2099-02-01T10:00", "confirmed_at": confirmed})
+    assert "10:00" in page(again).select_one(".errornote").text
+    assert Translation.objects.get(pk=version.pk).published_at is None
+
+
+def test_scheduling_in_the_past_is_refused_and_changes_nothing(client, people):
+    version = submitted(people)
+    before = version_state(version)
+    client.force_login(people["publisher"])
+    typed = {"at": "2001-02-01T09:00", "confirmed_at": "2001-02-01T09:00:00+00:00"}
+    response = client.post(url("act", version, "publish"), typed)
+    assert "must be in the future" in page(response).select_one(".errornote").text
+    assert version_state(version) == before

@@ -99,8 +99,9 @@ def statement_form(statement, **overrides):
 
 
 def future():
-    at = timezone.localtime(timezone.now() + datetime.timedelta(days=2))
-    return {"at_0": at.strftime("%Y-%m-%d"), "at_1": at.strftime("%H:%M:%S")}
+    """A publication time two days on, confirmed in words (the publish form asks once)."""
+    at = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).replace(second=0, microsecond=0)
+    return {"at": at.strftime("%Y-%m-%dT%H:%M"), "confirmed_at": at.isoformat()}
 
 
 # name: (method, address(w), data(w) or None, roles allowed)

@@ -123,7 +123,7 @@ def test_two_servers_agree_on_publication_and_withdrawal():
     try:
         _status, before = second.get("/en/statements/")  # now cached on the second server
         assert "Seen on both" not in before
-        assert act(first, logged_in_opener(publisher), version, "publish", at_0="", at_1="") == 200
+        assert act(first, logged_in_opener(publisher), version, "publish", at="") == 200
         version = Translation.objects.get(pk=version.pk)
         assert version.status == "published"
         assert "Seen on both" in second.get("/en/statements/")[1]

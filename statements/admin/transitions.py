@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .. import workflow
@@ -21,12 +23,39 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+ISO_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def in_words(moment) -> str:
+    """A time as the publisher should read it back before confirming: weekday, day,
+    month in letters, year, 24-hour time, the office's zone and its UTC offset."""
+    local = timezone.localtime(moment)
+    offset = local.strftime("%z")
+    return _("%(day)s at %(time)s, %(zone)s time (UTC%(offset)s)") % {
+        "day": date_format(local, "l j F Y"),
+        "time": local.strftime("%H:%M"),
+        "zone": settings.TIME_ZONE,
+        "offset": f"{offset[:3]}:{offset[3:]}",
+    }
+
+
+SCHEDULE_HELP = _(
+    "Leave empty to publish now. Year-month-day and 24-hour time, in the office's time zone, %(zone)s; "
+    "you are asked to confirm the time in words."
+)
+
+
 class PublishForm(forms.Form):
-    at = forms.SplitDateTimeField(
-        label=_("Publish at"),
+    at = forms.DateTimeField(
         required=False,
-        help_text=_("Leave empty to publish now. Times are in %(zone)s.") % {"zone": settings.TIME_ZONE},
+        input_formats=ISO_INPUTS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "invalid": _("Enter the date and time as year-month-day and hours:minutes, e.g. 2027-01-04 09:00.")
+        },
     )
+    # The time the publisher confirmed in words: a different time asks again.
+    confirmed_at = forms.CharField(widget=forms.HiddenInput, required=False)
     major = forms.BooleanField(label=_("Major change"), required=False)
     change_note = forms.CharField(
         label=_("Change note"),
@@ -39,6 +68,9 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, translation, **kwargs):
         super().__init__(*args, **kwargs)
+        zone = {"zone": settings.TIME_ZONE}  # read now: the zone is the deployment's setting
+        self.fields["at"].label = _("Publish at (%(zone)s)") % zone
+        self.fields["at"].help_text = SCHEDULE_HELP % zone
         revision = translation.submitted_revision
         # The revision shown on this screen: publishing refuses if another is submitted meanwhile.
         self.fields["reviewed_revision"].initial = revision.number if revision else None
@@ -64,6 +96,21 @@ class PublishForm(forms.Form):
                     ),
                     error_messages={"required": _("Confirm each change to a quote before publishing.")},
                 )
+
+    def clean(self):
+        data = super().clean()
+        at = data.get("at")
+        if at is not None and data.get("confirmed_at") != at.isoformat():
+            # Asked once more, with the time in words; the next press confirms it.
+            self.data = self.data.copy()
+            self.data["confirmed_at"] = at.isoformat()
+            self.confirmation = in_words(at)
+            raise forms.ValidationError(
+                _("Check the time: this version goes live on %(when)s. Press “Publish” again to confirm it."),
+                code="confirm",
+                params={"when": self.confirmation},
+            )
+        return data
 
 
 class WithdrawForm(forms.Form):

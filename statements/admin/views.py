@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from .. import presence, previews, workflow
 from ..revisions import diff_revisions
 from ..workflow.checks import NewerRevisionError, check_reviewed_is_newest
-from .transitions import ACTIONS, make_form, publish_context
+from .transitions import ACTIONS, in_words, make_form, publish_context
 from .translator import TranslatorViews
 
 
@@ -107,7 +107,9 @@ class TranslationViews(TranslatorViews):
                 form.add_error(None, str(error))
                 obj = self._version(request, object_id)  # as it is now, for the screen
             else:
-                messages.success(request, _("%(action)s: done.") % {"action": spec.label})
+                at = form.cleaned_data.get("at")
+                done = _("Scheduled: goes live on %(when)s.") % {"when": in_words(at)} if at else None
+                messages.success(request, done or _("%(action)s: done.") % {"action": spec.label})
                 return HttpResponseRedirect(reverse("admin:statements_translation_change", args=[obj.pk]))
         extra = publish_context(obj) if action == "publish" else {}
         context = self._context(request, obj, action=spec, action_name=action, form=form, **extra)

@@ -143,9 +143,10 @@ def test_import_review_publish_correct_withdraw(browser, live_server, newsroom, 
     publisher.goto(url + f"/admin/statements/translation/{persian.pk}/change/")
     publisher.get_by_role("link", name="Publish", exact=True).click()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    publisher.fill("[name=at_0]", tomorrow.isoformat())
-    publisher.fill("[name=at_1]", "09:00:00")
+    publisher.fill("[name=at]", f"{tomorrow.isoformat()}T09:00")
     publisher.locator("#content-main input[type=submit]").click()
+    expect(publisher.locator(".errornote")).to_contain_text("at 09:00, UTC time (UTC+00:00)")
+    publisher.locator("#content-main input[type=submit]").click()  # confirms the time read back in words
     expect(publisher.locator("#content-main")).to_contain_text("Scheduled: will go live at")
     persian.refresh_from_db()
     assert persian.is_scheduled() and not persian.is_public
