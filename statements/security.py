@@ -6,6 +6,7 @@ Each refusal is a plain 4xx (or 503) that says what happened, and is logged.
 """
 
 import functools
+import ipaddress
 import logging
 import time
 
@@ -34,7 +35,34 @@ def client_ip(request) -> str | None:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if len(hops) >= count:
             return hops[-count]
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    if forwarded and not count:
+        _warn_unset_proxy_count(remote)
+    return remote
+
+
+_warned_about_proxy = False
+
+
+def _warn_unset_proxy_count(remote: str | None):
+    """A private address forwarding X-Forwarded-For while PRESSOFFICE_PROXY_COUNT is 0 is
+    almost surely the site's own proxy: every reader then shares its one limit. Said once
+    per process."""
+    global _warned_about_proxy
+    if _warned_about_proxy or remote is None:
+        return
+    try:
+        private = ipaddress.ip_address(remote).is_private
+    except ValueError:
+        return
+    if private:
+        _warned_about_proxy = True
+        logger.warning(
+            "Requests from %s carry X-Forwarded-For but PRESSOFFICE_PROXY_COUNT is 0: every reader behind that "
+            "proxy shares one rate limit and one login lockout. Set PRESSOFFICE_PROXY_COUNT to the number of "
+            "proxies in front.",
+            remote,
+        )
 
 
 def is_admin_path(request) -> bool:

@@ -290,30 +290,38 @@ def test_version_edit_saves_a_revision(admin_client, superuser):
     assert version.body == "New body" and version.revisions.count() == 2
 
 
+def test_one_way_to_a_new_version_add_links_lead_to_start_translation(admin_client, superuser):
+    """The versions list offers no "add": a translation starts from its statement's
+    original (workflow.start_translation), which records the revision it follows."""
+    version = make_version(actor=superuser)
+    changelist = admin_client.get(reverse("admin:statements_translation_changelist")).content.decode()
+    assert reverse("admin:statements_translation_add") not in changelist
+    add = reverse("admin:statements_translation_add")
+    response = admin_client.get(add, {"statement": version.statement.pk, "language": "fa"})
+    assert response["Location"] == reverse("admin:statements_statement_translate", args=[version.statement.pk, "fa"])
+    data = {"statement": version.statement.pk, "language": "fa", "title": "T", "body": "B", "base_revision": "0"}
+    assert admin_client.post(add, data).status_code == 302
+    assert Translation.objects.count() == 1
+    admin_client.post(response["Location"], {"prefill": "on"})
+    started = Translation.objects.get(language="fa")
+    assert started.source_revision == version.revisions.get()
+
+
 def test_adding_a_duplicate_language_version_refused(admin_client, superuser):
     version = make_version(actor=superuser)
-    data = {
-        "statement": version.statement.pk,
-        "language": "en",
-        "title": "T",
-        "standfirst": "",
-        "body": "B",
-        "slug": "",
-    }
-    data["base_revision"] = "0"
-    response = admin_client.post(reverse("admin:statements_translation_add"), data)
+    start = reverse("admin:statements_statement_translate", args=[version.statement.pk, "fa"])
+    admin_client.post(start, {"prefill": "on"})
+    response = admin_client.post(start, {"prefill": "on"})
     assert response.status_code == 200
     assert "already has a version in this language" in response.content.decode()
-    assert Translation.objects.count() == 1
+    assert Translation.objects.count() == 2
 
 
 def test_adding_a_version_in_a_language_not_enabled_refused(admin_client, superuser):
-    statement = make_statement()
-    data = {"statement": statement.pk, "language": "de", "title": "T", "standfirst": "", "body": "B", "slug": ""}
-    response = admin_client.post(reverse("admin:statements_translation_add"), data | {"base_revision": "0"})
-    assert response.status_code == 200
-    assert "language" in response.context["adminform"].form.errors
-    assert Translation.objects.count() == 0
+    version = make_version(actor=superuser)
+    start = reverse("admin:statements_statement_translate", args=[version.statement.pk, "de"])
+    assert admin_client.post(start, {"prefill": "on"}).status_code == 404
+    assert Translation.objects.count() == 1
 
 
 def test_script_body_rendered_inert(admin_client, superuser):

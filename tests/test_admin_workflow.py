@@ -64,7 +64,8 @@ def test_scheduling_through_the_confirmation_page_shows_the_zone(client, people)
     response = client.post(url("act", version, "publish"), typed)
     # First the time in words, to confirm; nothing is scheduled yet.
     assert response.status_code == 200
-    assert f"{at:%A} {at.day} {at:%B %Y} at 09:30, UTC time (UTC+00:00)" in page(response).select_one(".errornote").text
+    words = page(response).select_one(".errornote").text
+    assert f"{at:%A} {at.day} {at:%B %Y} at 09:30, UTC time (UTC+00:00)" in words
     version.refresh_from_db()
     assert version.status == "in_review"
     confirmed = page(response).select_one("input[name=confirmed_at]")["value"]
@@ -125,10 +126,13 @@ def test_translator_cannot_change_a_version_outside_their_languages(client, peop
     assert english.title != "x"
 
 
-def test_translator_add_form_offers_only_their_languages(client, people):
+def test_translator_may_start_only_their_languages(client, people):
+    original = make_draft(people["editor"])
     login(client, people["translator"])
-    options = page(client.get(reverse("admin:statements_translation_add"))).select("select[name=language] option")
-    assert [o["value"] for o in options] == ["fa"]
+    refused = client.post(reverse("admin:statements_statement_translate", args=[original.statement_id, "ar"]))
+    assert refused.status_code == 200 and Translation.objects.filter(language="ar").count() == 0
+    started = client.post(reverse("admin:statements_statement_translate", args=[original.statement_id, "fa"]))
+    assert started.status_code == 302 and Translation.objects.filter(language="fa").count() == 1
 
 
 # revisions --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils import timezone
 
 from statements import workflow
 from statements.models import Translation
@@ -169,3 +170,20 @@ def test_scheduling_in_the_past_is_refused_and_changes_nothing(client, people):
     response = client.post(url("act", version, "publish"), typed)
     assert "must be in the future" in page(response).select_one(".errornote").text
     assert version_state(version) == before
+
+
+def test_preview_link_address_stays_on_the_version_while_valid(client, people):
+    version = make_draft(people["editor"], body="Embargoed text.")
+    client.force_login(people["editor"])
+    client.post(url("preview_links", version), {"note": "Protocol office", "days": "3"})
+    shown = page(client.get(url("change", version))).select(".preview-link input[readonly]")
+    assert len(shown) == 1
+    assert page(client.get(url("change", version))).select_one("button[data-copy]")["data-copy"] == shown[0]["id"]
+    address = shown[0]["value"]
+    assert address.startswith("http://testserver/preview/")
+    client.logout()
+    assert "Embargoed text." in client.get(address).content.decode()
+    # Expired: no longer shown.
+    version.preview_links.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    client.force_login(people["editor"])
+    assert page(client.get(url("change", version))).select(".preview-link") == []

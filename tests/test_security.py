@@ -324,3 +324,25 @@ def test_login_page_shows_the_code_field_only_when_two_factor_is_on(client):
     with override_settings(PRESSOFFICE_REQUIRE_2FA=True):
         html = client.get(LOGIN).content.decode()
     assert 'name="otp_token"' in html and 'autocomplete="one-time-code"' in html
+
+
+def test_unset_proxy_count_behind_a_private_proxy_warns_once(rf, caplog, monkeypatch, settings):
+    """PRESSOFFICE_PROXY_COUNT left at 0 while a private address forwards X-Forwarded-For:
+    every reader would share the proxy's one limit, so the operator is told, once."""
+    from statements import security
+
+    settings.PRESSOFFICE_PROXY_COUNT = 0
+    monkeypatch.setattr(security, "_warned_about_proxy", False)
+    forwarded = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    with caplog.at_level("WARNING", logger="statements.security"):
+        assert security.client_ip(rf.get("/", REMOTE_ADDR="93.184.216.34", HTTP_X_FORWARDED_FOR="203.0.113.9"))
+        assert caplog.records == []  # a public address forwarding is not the site's proxy
+        assert security.client_ip(rf.get("/", **forwarded)) == "10.0.0.5"
+        assert security.client_ip(rf.get("/", **forwarded)) == "10.0.0.5"
+    warnings = [r for r in caplog.records if "PRESSOFFICE_PROXY_COUNT is 0" in r.getMessage()]
+    assert len(warnings) == 1 and "10.0.0.5" in warnings[0].getMessage()
+    settings.PRESSOFFICE_PROXY_COUNT = 1
+    monkeypatch.setattr(security, "_warned_about_proxy", False)
+    caplog.clear()
+    assert security.client_ip(rf.get("/", **forwarded)) == "203.0.113.9"
+    assert caplog.records == []

@@ -117,9 +117,7 @@ def test_a_hanging_hub_never_holds_the_editors_publish(staff, hub, client, djang
     version = ready_version(staff)
     client.force_login(staff["publisher"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:statements_translation_act", args=[version.pk, "publish"]), {"at": ""}
-        )
+        response = client.post(reverse("admin:statements_translation_act", args=[version.pk, "publish"]), {"at": ""})
     assert response.status_code == 302
     assert Translation.objects.get(pk=version.pk).is_public
     assert hub.arrived == 0  # the request never spoke to the hub

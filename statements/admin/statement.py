@@ -239,6 +239,18 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
         "revision_history",
     ]
 
+    def has_add_permission(self, request):
+        return False  # one way to a new version: start_translation, from the statement
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Old "add version" links lead to the one way: starting a translation from the
+        statement's original, which records the revision it follows."""
+        statement, language = request.GET.get("statement", ""), request.GET.get("language", "")
+        if statement.isdigit() and language in languages.enabled_codes():
+            return HttpResponseRedirect(reverse("admin:statements_statement_translate", args=[statement, language]))
+        messages.info(request, _("A new language version starts from its statement: open it and choose the language."))
+        return HttpResponseRedirect(reverse("admin:statements_statement_changelist"))
+
     def get_fieldsets(self, request, obj=None):
         text = ["title", "standfirst", "body", "slug", "change_note", "is_major", "base_revision"]
         if obj is None:

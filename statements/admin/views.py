@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,12 @@ class TranslationViews(TranslatorViews):
             "workflow_actions": [(name, ACTIONS[name]) for name in actions],
             "others_editing": presence.note_and_list_others(obj.pk, request.user) if request.method == "GET" else [],
             "has_unpublished_changes": obj.has_unpublished_changes,
-            "preview_links": obj.preview_links.filter(revoked_at__isnull=True).order_by("-created_at")[:10],
+            "preview_links": [
+                (link, request.build_absolute_uri(previews.link_url(link)))
+                for link in obj.preview_links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
+                    "-created_at"
+                )[:10]
+            ],
             "may_share_preview": request.user.has_perm("statements.add_previewlink"),
         }
 
