@@ -49,6 +49,10 @@ class LoginForm(AdminAuthenticationForm):
         user.otp_device = device
 
 
+# Apps that are machinery rather than editorial content, grouped as "System".
+SYSTEM_APPS = {"axes", "otp_totp", "sequences", "django_tasks", "django_tasks_database", "django_rq"}
+
+
 class PressOfficeAdminSite(admin.AdminSite):
     site_header = _("%(office)s — editorial") % {"office": settings.PRESSOFFICE_OFFICE_NAME}
     site_title = _("Editorial")
@@ -64,6 +68,26 @@ class PressOfficeAdminSite(admin.AdminSite):
 
     def each_context(self, request):
         return {**super().each_context(request), "two_factor": settings.PRESSOFFICE_REQUIRE_2FA}
+
+    def get_app_list(self, request, app_label=None):
+        """The editorial apps under their own names, and the machinery (login lockouts,
+        authenticators, counters, task queues) under one "System" heading, so the
+        navigation never shows a raw label such as OTP_TOTP."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return apps
+        system = [app for app in apps if app["app_label"] in SYSTEM_APPS]
+        if not system:
+            return apps
+        models = sorted((model for app in system for model in app["models"]), key=lambda m: str(m["name"]))
+        heading = {
+            "name": _("System"),
+            "app_label": "system",
+            "app_url": models[0]["admin_url"] or "",
+            "has_module_perms": True,
+            "models": models,
+        }
+        return [*(app for app in apps if app["app_label"] not in SYSTEM_APPS), heading]
 
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "dashboard": dashboard.sections(request.user)}

@@ -2,6 +2,7 @@
 has overtaken (and shows what goes live), and a send-back's reason reaches its author."""
 
 import datetime
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -187,3 +188,66 @@ def test_preview_link_address_stays_on_the_version_while_valid(client, people):
     version.preview_links.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     client.force_login(people["editor"])
     assert page(client.get(url("change", version))).select(".preview-link") == []
+
+
+# Slugs in the version's own language ----------------------------------------------
+
+
+def test_persian_slug_keeps_the_zero_width_non_joiner_readable(people):
+    from statements.slugs import make_slug
+
+    assert make_slug("دیدار رئیس‌جمهور") == "دیدار-رئیس-جمهور"
+    assert make_slug("لقاء الرئيـس") == "لقاء-الرئيس"  # the tatweel stroke goes, the letters stay
+    assert make_slug("Maren Holt receives Tomas Vell") == "maren-holt-receives-tomas-vell"
+
+
+def test_translation_slug_follows_its_own_title_until_published(client, people, staff):
+    from .factories import make_public
+
+    english = make_public(staff, title="Maren Holt receives Tomas Vell")
+    persian = workflow.start_translation(source=english, language="fa", actor=people["translator"])
+    assert persian.slug == english.slug  # starts as the original's, from its title
+    client.force_login(people["translator"])
+    data = {"title": "رئیس‌جمهور هولت، توماس ول را پذیرفت", "standfirst": "", "base_revision": "1"}
+    data.update({"slug": persian.slug, "p0": "بند نخست."})
+    assert client.post(url("translate", persian), data).status_code == 302
+    persian.refresh_from_db()
+    assert persian.slug == "رئیس-جمهور-هولت-توماس-ول-را-پذیرفت"
+    assert unquote(persian.get_absolute_url()).endswith("/رئیس-جمهور-هولت-توماس-ول-را-پذیرفت/")
+
+
+def test_a_slug_typed_on_the_side_by_side_screen_is_kept_and_then_frozen(client, people, staff):
+    from .factories import make_public, review_and_publish
+
+    english = make_public(staff, title="Harbour talks")
+    persian = workflow.start_translation(source=english, language="fa", actor=people["translator"])
+    client.force_login(people["translator"])
+    data = {"title": "گفت‌وگوی بندر", "standfirst": "", "base_revision": "1", "slug": "بندر ‌گفت‌وگو", "p0": "متن."}
+    client.post(url("translate", persian), data)
+    persian.refresh_from_db()
+    assert persian.slug == "بندر-گفت-وگو"
+    # A later title change keeps the typed slug.
+    client.post(url("translate", persian), {**data, "title": "گفت‌وگو در بندر", "base_revision": "2"})
+    persian.refresh_from_db()
+    assert persian.slug == "بندر-گفت-وگو"
+    review_and_publish(persian, {"editor": people["translator"], "publisher": people["publisher"]})
+    form = page(client.get(url("translate", persian)))
+    assert form.select_one("input[name=slug]").has_attr("disabled")
+    client.post(url("translate", persian), {**data, "slug": "other", "base_revision": "2", "p0": "متن تازه."})
+    persian.refresh_from_db()
+    assert persian.slug == "بندر-گفت-وگو"
+
+
+def test_a_slug_without_letters_is_a_form_error_keeping_the_text(client, people, staff):
+    from .factories import make_public
+
+    english = make_public(staff, title="Quiet talks")
+    persian = workflow.start_translation(source=english, language="fa", actor=people["translator"])
+    client.force_login(people["translator"])
+    data = {"title": "گفت‌وگوی آرام", "standfirst": "", "base_revision": "1", "slug": "‌ - ‌", "p0": "متن ترجمه."}
+    response = client.post(url("translate", persian), data)
+    assert response.status_code == 200
+    html = page(response)
+    assert "at least one letter or digit" in html.text
+    assert html.select_one("textarea[name=p0]").text.strip() == "متن ترجمه."
+    assert persian.revisions.count() == 1

@@ -2,6 +2,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Statement, Translation
+from ..slugs import make_slug
+
+SLUG_HELP = _(
+    "The last part of the address, in the version's own language. It follows the title until you change it, "
+    "and is frozen once the version is first published."
+)
+
+
+def clean_slug(value: str | None) -> str:
+    """A typed slug made readable in its script (spaces and zero-width non-joiners become
+    hyphens); something with no letter or digit at all is an error, not an empty slug."""
+    value = (value or "").strip()
+    if value and not make_slug(value):
+        raise forms.ValidationError(_("A slug needs at least one letter or digit."))
+    return make_slug(value)
 
 
 class StatementForm(forms.ModelForm):
@@ -74,6 +89,12 @@ class TranslationForm(forms.ModelForm):
     """
 
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+    slug = forms.CharField(
+        label=_("slug"),
+        required=False,
+        max_length=200,
+        help_text=SLUG_HELP,
+    )
     change_note = forms.CharField(
         label=_("Change note"),
         required=False,
@@ -110,6 +131,9 @@ class TranslationForm(forms.ModelForm):
             for name in ("title", "standfirst", "body"):
                 if name in self.fields:
                     self.fields[name].widget.attrs.update(lang=self.instance.language, dir=direction)
+
+    def clean_slug(self):
+        return clean_slug(self.cleaned_data.get("slug"))
 
     def clean(self):
         cleaned = super().clean()

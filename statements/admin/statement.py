@@ -14,8 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import languages, roles, workflow
 from ..models import Participation, Revision, Statement, Translation
-from ..workflow.checks import is_locked_for
-from .filters import LanguageListFilter, OriginalLanguageListFilter
+from ..workflow.checks import check_delete_draft, is_locked_for
+from . import bulk
+from .filters import (
+    CountryListFilter,
+    ForcePublishedListFilter,
+    LanguageListFilter,
+    OriginalLanguageListFilter,
+    ParticipantListFilter,
+    VersionStatusListFilter,
+)
 from .forms import StatementAddForm, StatementForm, TranslationForm
 from .import_pages import ImportViews
 from .quotes import QuoteFormSet, QuoteInline, newest_quotes
@@ -55,8 +63,18 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
     add_form = StatementAddForm
     list_display = ["reference", "original_title", "kind", "occurred_on", "versions", "is_featured"]
     list_display_links = ["reference", "original_title"]
-    list_filter = ["kind", OriginalLanguageListFilter, "is_featured", "administration", "topics"]
-    search_fields = ["=reference", "translations__title", "location"]
+    list_filter = [
+        "kind",
+        VersionStatusListFilter,
+        OriginalLanguageListFilter,
+        ("participations__person", ParticipantListFilter),
+        "countries",
+        "topics",
+        "administration",
+        "is_featured",
+    ]
+    search_fields = ["reference", "translations__title", "location", "participations__person__name"]
+    actions = [bulk.add_topic, bulk.export_csv]
     date_hierarchy = "occurred_on"
     autocomplete_fields = ["topics", "countries", "featured_image"]
     readonly_fields = ["reference", "content_id", "created_at", "updated_at", "add_version_links", "import_notes"]
@@ -153,6 +171,21 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and request.user.has_perm("statements.add_translation")
 
+    def get_changeform_initial_data(self, request):
+        # The office's first language, unless the link says otherwise.
+        return {"original_language": languages.enabled_codes()[0], **super().get_changeform_initial_data(request)}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new statement's next step is its original version: open it, where Submit
+        for review is offered."""
+        original = obj.translations.filter(language=obj.original_language).first()
+        if original is None or "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(request, _("Statement %(ref)s created. Next: check the text, then submit it for review.") % {
+            "ref": obj.reference
+        })  # fmt: skip
+        return HttpResponseRedirect(reverse("admin:statements_translation_change", args=[original.pk]))
+
     @admin.display(description=_("title"), ordering="original_title")
     def original_title(self, obj):
         return obj.original_title or "—"
@@ -216,17 +249,24 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
 @admin.register(Translation)
 class TranslationAdmin(TranslationViews, admin.ModelAdmin):
     form = TranslationForm
-    list_display = ["title", "language", "statement_reference", "state", "occurred_on", "published_at", "updated_at"]
+    list_display = ["title", "language", "statement_reference", "state", "occurred_on", "updated_at"]
     list_select_related = ["statement"]
-    list_filter = ["status", LanguageListFilter, "statement__kind", "is_force_published"]
-    search_fields = ["title", "=statement__reference"]
+    list_filter = [
+        "status",
+        LanguageListFilter,
+        ("statement__participations__person", ParticipantListFilter),
+        ("statement__countries", CountryListFilter),
+        "statement__kind",
+        ForcePublishedListFilter,
+    ]
+    search_fields = ["title", "statement__reference", "statement__participations__person__name"]
     date_hierarchy = "occurred_on"
     autocomplete_fields = ["statement"]
     list_per_page = 50
     show_full_result_count = False
     change_form_template = "admin/statements/translation/change_form.html"
     change_list_template = "admin/statements/translation/change_list.html"
-    actions = ["export_xliff"]
+    actions = ["export_xliff", bulk.submit_for_review, bulk.delete_drafts]
     inlines = [QuoteInline]
     status_fields = [
         "status",
@@ -241,6 +281,30 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # one way to a new version: start_translation, from the statement
+
+    def has_delete_permission(self, request, obj=None):
+        """Never-published drafts, by whoever started them or a publisher, through
+        `workflow.delete_draft` (audited); Django's own bulk delete is not offered."""
+        if obj is None:
+            return False
+        try:
+            check_delete_draft(translation=obj, actor=request.user)
+        except workflow.TransitionError:
+            return False
+        return True
+
+    def get_deleted_objects(self, objs, request):
+        # Revisions, quotes and preview links go with their version: nothing else to ask.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def delete_model(self, request, obj):
+        workflow.delete_draft(translation=obj, actor=request.user)
+
+    def view_on_site(self, obj):
+        """The public page once readers can see it; before that, the staff preview."""
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("admin:statements_translation_preview", args=[obj.pk])
 
     def add_view(self, request, form_url="", extra_context=None):
         """Old "add version" links lead to the one way: starting a translation from the

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from .. import languages, translating, workflow, xliff
 from ..models import Statement, Translation, scheduled_q
 from ..revisions import diff_revisions
+from .forms import SLUG_HELP, clean_slug
 
 IMPORT_SALT = "statements.xliff-import"
 
@@ -26,19 +27,27 @@ IMPORT_SALT = "statements.xliff-import"
 class SideBySideForm(forms.Form):
     title = forms.CharField(max_length=300)
     standfirst = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    slug = forms.CharField(label=_("Slug"), required=False, max_length=200, help_text=SLUG_HELP)
     base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args, rows, direction, language, **kwargs):
+    def __init__(self, *args, rows, direction, language, frozen_slug=False, **kwargs):
         super().__init__(*args, **kwargs)
         attrs = {"dir": direction, "lang": language}
         self.fields["title"].widget.attrs.update(attrs)
         self.fields["standfirst"].widget.attrs.update(attrs)
+        self.fields["slug"].widget.attrs.update(attrs)
+        if frozen_slug:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = _("Frozen since the version was first published: links point at it.")
         for row in rows:
             self.fields[f"p{row['index']}"] = forms.CharField(
                 required=False,
                 label=_("Paragraph %(n)s") % {"n": row["index"] + 1},
                 widget=forms.Textarea(attrs={"rows": 4, **attrs}),
             )
+
+    def clean_slug(self):
+        return clean_slug(self.cleaned_data.get("slug"))
 
     def body(self) -> str:
         values = [self.cleaned_data[name].strip() for name in self.fields if name.startswith("p")]
@@ -66,9 +75,15 @@ class TranslatorViews:
             "title": latest.title if latest else "",
             "standfirst": latest.standfirst if latest else "",
             "base_revision": latest.number if latest else 0,
+            "slug": version.slug,
             **{f"p{row['index']}": row["target"] for row in rows},
         }
-        form_kwargs = {"rows": rows, "direction": version.direction, "language": version.language}
+        form_kwargs = {
+            "rows": rows,
+            "direction": version.direction,
+            "language": version.language,
+            "frozen_slug": version.first_published_at is not None,
+        }
         conflict = None
         if request.method == "POST":
             if not self.has_change_permission(request, version):
@@ -83,6 +98,7 @@ class TranslatorViews:
                         standfirst=form.cleaned_data["standfirst"],
                         body=form.body(),
                         base_revision=form.cleaned_data["base_revision"],
+                        slug=form.cleaned_data["slug"],
                     )
                     if "submit" in request.POST:
                         workflow.submit_for_review(translation=version, actor=request.user)

@@ -9,11 +9,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override as translation_override
 
-from .. import languages, markup, search
+from .. import languages, markup, search, slugs
 from .fields import LanguageField
 from .querysets import TranslationQuerySet
 from .statements import Statement
@@ -257,7 +256,7 @@ class Translation(models.Model):
         self.body_html = markup.render(self.body)
         self.occurred_on = self.statement.occurred_on
         if not self.slug:
-            self.slug = self.unique_slug(slugify(self.title, allow_unicode=True)[:180] or "statement")
+            self.slug = self.unique_slug(slugs.make_slug(self.title) or slugs.FALLBACK)
 
     def unique_slug(self, base: str) -> str:
         taken = set(

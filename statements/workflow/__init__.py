@@ -6,7 +6,8 @@ as `now=`; it runs in one transaction with the version locked, calls its check
 admin offers), validates its input, and writes an AuditEntry (and a Revision when the
 text changes). A refusal raises TransitionError and changes nothing.
 
-- `text`: save_draft, restore_revision, start_translation, mark_translation_current;
+- `text`: save_draft, restore_revision, start_translation, mark_translation_current,
+  delete_draft;
 - `publication`: submit_for_review, reject, publish, unschedule, force_publish,
   approve_retrospectively, withdraw, unpublish, restore, announce_due;
 - `statements`: update_statement and preview links;
@@ -39,7 +40,7 @@ from .statements import (
     statement_is_released,
     update_statement,
 )
-from .text import mark_translation_current, restore_revision, save_draft, start_translation
+from .text import delete_draft, mark_translation_current, restore_revision, save_draft, start_translation
 
 __all__ = [
     "CHECKS",
@@ -50,6 +51,7 @@ __all__ = [
     "available_actions",
     "check_redirect",
     "create_preview_link",
+    "delete_draft",
     "force_publish",
     "is_allowed",
     "mark_translation_current",

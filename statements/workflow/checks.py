@@ -180,6 +180,22 @@ def check_mark_translation_current(*, translation: Translation, actor, now=None)
     return newest, translation.source_revision
 
 
+def check_delete_draft(*, translation: Translation, actor, now=None):
+    """A version nobody has ever read (never published, never signed), deleted by the
+    person who started it or by a publisher. An original goes only with its statement,
+    and only while it has no translations."""
+    require_editor_of(actor, translation)
+    check_not_locked(translation, actor)
+    require_status(translation, Status.DRAFT, Status.IN_REVIEW)
+    if translation.first_published_at is not None or translation.edition:
+        raise TransitionError(_("A version that has been published is unpublished, never deleted."))
+    first = translation.revisions.order_by("number").only("author_id").first()
+    if not roles.is_publisher(actor) and (first is None or first.author_id != actor.pk):
+        raise TransitionError(_("Only the person who started this draft, or a publisher, can delete it."))
+    if translation.is_original and translation.statement.translations.exclude(pk=translation.pk).exists():
+        raise TransitionError(_("Delete the statement's translations first: they are translated from this original."))
+
+
 # The buttons, in the order the admin shows them.
 CHECKS = {
     "submit_for_review": check_submit_for_review,

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import slugs
 from ..models import Revision, Translation
 from . import quotes as quote_rules
 from .base import (
@@ -21,7 +22,7 @@ from .base import (
     require_text,
     validated_save,
 )
-from .checks import check_mark_translation_current, check_not_locked
+from .checks import check_delete_draft, check_mark_translation_current, check_not_locked
 
 TITLE_MAX_LENGTH = Translation._meta.get_field("title").max_length
 
@@ -60,7 +61,7 @@ def save_draft(
     translation, latest = _lock_with_latest(translation)
     _check_not_overtaken(latest, base_revision)
     check_not_locked(translation, actor)
-    new_slug = _slug_to_save(translation, slug)
+    new_slug = _slug_to_save(translation, slug, text[0])
     drafts = quote_rules.checked(translation, text[2], quote_rules.carried(latest) if quotes is None else quotes)
     same_quotes = quote_rules.same_set(latest, drafts)
     if latest and (latest.title, latest.standfirst, latest.body) == text and same_quotes:
@@ -115,10 +116,22 @@ def _check_not_overtaken(latest: Revision | None, base_revision: int):
         )
 
 
-def _slug_to_save(translation, slug: str | None) -> str:
-    """The address may change until the version is first published."""
-    if slug is not None and translation.first_published_at is None:
-        return slug.strip()
+def _slug_to_save(translation, slug: str | None, title: str) -> str:
+    """The address may change until the version is first published, then it is frozen
+    (a meeting-date change keeps the old address answering: FormerAddress).
+
+    A slug typed by the editor (different from the current one) is kept, made readable
+    in its script (statements/slugs.py). Otherwise, while the slug still follows the
+    title (a translation starts with its original's title and slug), it follows the new
+    title, so a translation gets an address in its own language. Empty means "from the
+    title" (made unique by `Translation.refresh_derived`)."""
+    if translation.first_published_at is not None:
+        return translation.slug
+    typed = slugs.make_slug(slug) if slug else ""
+    if typed and typed != translation.slug:
+        return typed
+    if not translation.slug or slugs.follows_title(translation.slug, translation.title or ""):
+        return "" if slugs.make_slug(title) != slugs.make_slug(translation.title or "") else translation.slug
     return translation.slug
 
 
@@ -223,3 +236,28 @@ def mark_translation_current(*, translation: Translation, actor, now=None) -> Tr
         changes={"source_revision": {"before": old.number if old else None, "after": newest.number}},
     )
     return translation
+
+
+@logs_refusals
+@transaction.atomic
+def delete_draft(*, translation: Translation, actor, now=None) -> None:
+    """Delete a never-published draft (and, for an original with no translations, its
+    statement), leaving an audit entry that names what was deleted and by whom."""
+    now = now or timezone.now()
+    translation = lock(translation)
+    check_delete_draft(translation=translation, actor=actor, now=now)
+    statement = translation.statement
+    goes_with_statement = translation.is_original
+    audit(
+        actor=actor,
+        translation=translation,
+        action="delete_draft",
+        now=now,
+        from_status=translation.status,
+        message=translation.title,
+        changes={"reference": statement.reference, "statement_deleted": goes_with_statement},
+    )
+    if goes_with_statement:
+        statement.delete()
+    else:
+        translation.delete()
