@@ -112,8 +112,8 @@ def test_side_by_side_shows_both_languages_aligned(client, people, pair):
     client.force_login(people["translator"])
     page = BeautifulSoup(client.get(side_url(persian)).content, "html.parser")
     rows = page.select("table.pairs tbody tr")
-    assert len(rows) == 2 + 3  # title, standfirst, three paragraphs
-    source_cell = rows[3].find("td")
+    assert len(rows) == 3 + 3  # title, standfirst, slug, three paragraphs
+    source_cell = rows[4].find("td")
     assert source_cell["lang"] == "en" and source_cell["dir"] == "ltr" and "Second *paragraph*." in source_cell.text
     target = page.find("textarea", {"name": "p1"})
     assert target["lang"] == "fa" and target["dir"] == "rtl"

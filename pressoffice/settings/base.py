@@ -433,3 +433,19 @@ PRESSOFFICE_ALERT_CLAIM_MINUTES = int(os.environ.get("PRESSOFFICE_ALERT_CLAIM_MI
 # Subscribe requests: per client (like searches), and confirmation mails per address.
 PRESSOFFICE_RATE_LIMIT_ALERTS = os.environ.get("PRESSOFFICE_RATE_LIMIT_ALERTS", "20/3600")
 PRESSOFFICE_RATE_LIMIT_ALERT_ADDRESS = os.environ.get("PRESSOFFICE_RATE_LIMIT_ALERT_ADDRESS", "5/86400")
+
+# Machine-translation suggestions on the side-by-side screen (statements/machine_translation.py).
+# Off unless set: drafts, embargoed ones included, then leave the machine. The class is
+# a dotted path (statements.machine_translation.LibreTranslateTranslator or
+# …DummyTranslator); its options a JSON object, e.g. {"url": "https://…", "api_key": "…"}.
+_MT_CLASS = os.environ.get("PRESSOFFICE_MACHINE_TRANSLATOR", "").strip()
+try:
+    _MT_OPTIONS = json.loads(os.environ.get("PRESSOFFICE_MACHINE_TRANSLATOR_OPTIONS") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"PRESSOFFICE_MACHINE_TRANSLATOR_OPTIONS must be a JSON object: {error}") from None
+if not isinstance(_MT_OPTIONS, dict):
+    raise ImproperlyConfigured('PRESSOFFICE_MACHINE_TRANSLATOR_OPTIONS must be a JSON object, like {"url": "…"}')
+PRESSOFFICE_MACHINE_TRANSLATOR = {"CLASS": _MT_CLASS, "OPTIONS": _MT_OPTIONS} if _MT_CLASS else None
+PRESSOFFICE_MACHINE_TRANSLATION_MAX_CHARACTERS = int(
+    os.environ.get("PRESSOFFICE_MACHINE_TRANSLATION_MAX_CHARACTERS", "20000")
+)

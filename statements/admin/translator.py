@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import languages, translating, workflow, xliff
+from .. import languages, machine_translation, translating, workflow, xliff
 from ..models import Statement, Translation, scheduled_q
 from ..revisions import diff_revisions
 from .forms import SLUG_HELP, clean_slug
@@ -89,7 +89,9 @@ class TranslatorViews:
             if not self.has_change_permission(request, version):
                 raise PermissionDenied
             form = SideBySideForm(request.POST, initial=initial, **form_kwargs)
-            if form.is_valid():
+            if "suggest" in request.POST or "suggest_all" in request.POST:
+                form = self._suggest(request, version, alignment, rows, form_kwargs)
+            elif form.is_valid():
                 try:
                     workflow.save_draft(
                         translation=version,
@@ -115,7 +117,15 @@ class TranslatorViews:
                     form.add_error(None, str(error))
         else:
             form = SideBySideForm(initial=initial, **form_kwargs)
-        paired = [(row, form[f"p{row['index']}"]) for row in rows]
+        suggested = set(version.machine_suggestions.values_list("digest", flat=True))
+        paired = [
+            (
+                row,
+                form[f"p{row['index']}"],
+                machine_translation.digest(form[f"p{row['index']}"].value() or "") in suggested,
+            )
+            for row in rows
+        ]
         context = self._context(
             request,
             version,
@@ -125,9 +135,45 @@ class TranslatorViews:
             conflict=conflict,
             source_direction=languages.direction(alignment.original.language),
             may_change=self.has_change_permission(request, version),
+            may_suggest=machine_translation.is_available(alignment.original.language, version.language),
             actions=workflow.available_actions(version, request.user),
         )
         return TemplateResponse(request, "admin/statements/translation/side_by_side.html", context)
+
+    def _suggest(self, request, version, alignment, rows, form_kwargs):
+        """Machine-translation suggestions put into the form, not saved: for one paragraph
+        (`suggest`: its index), or for every paragraph still empty or a copy of the source
+        (`suggest_all`). On any failure the translator's text stays exactly as posted."""
+        data = request.POST.copy()
+        if "suggest_all" in request.POST:
+            wanted = {
+                row["index"]: row["source"]
+                for row in rows
+                if data.get(f"p{row['index']}", "").strip() in ("", row["source"].strip())
+            }
+        else:
+            try:
+                row = rows[int(request.POST["suggest"])]
+            except (ValueError, IndexError):
+                row = None
+            wanted = {row["index"]: row["source"]} if row else {}
+        error = None
+        if not wanted:
+            error = _("Every paragraph already has your text: ask for one paragraph's suggestion instead.")
+        else:
+            try:
+                found = machine_translation.suggest(
+                    version=version, source_language=alignment.original.language, paragraphs=wanted, actor=request.user
+                )
+            except machine_translation.MachineTranslationError as refusal:
+                error = _("No suggestion: %(why)s Your text is unchanged.") % {"why": refusal}
+            else:
+                for suggestion in found:
+                    data[f"p{suggestion.index}"] = suggestion.text
+        form = SideBySideForm(data, **form_kwargs)
+        if error:
+            form.add_error(None, error)
+        return form
 
     # Status matrix ------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ from .jobs import OutboxTask, PeriodicJob, WebSubDelivery
 from .querysets import public_q, scheduled_q
 from .quotes import Quote
 from .rendered import RenderedEntry
-from .staff import AuditEntry, PreviewLink, StaffProfile
+from .staff import AuditEntry, MachineSuggestion, PreviewLink, StaffProfile
 from .statements import Participation, Statement, next_reference
 from .states import RELEASED_STATUSES, UNRELEASED_STATUSES, Status
 from .versions import Revision, Translation
@@ -67,6 +67,7 @@ from .vocabularies import Appointment, Country, Person, Role, Topic
 __all__ = [
     "Administration",
     "FormerAddress",
+    "MachineSuggestion",
     "Quote",
     "AlertList",
     "AlertRun",

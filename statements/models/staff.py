@@ -85,3 +85,22 @@ class PreviewLink(models.Model):
     def is_valid(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class MachineSuggestion(models.Model):
+    """A paragraph a machine translator suggested for a version (statements/
+    machine_translation.py), by digest: while the version's text still contains one
+    unchanged, it cannot be submitted or published."""
+
+    translation = models.ForeignKey(Translation, on_delete=models.CASCADE, related_name="machine_suggestions")
+    digest = models.CharField(max_length=64)
+    suggested_at = models.DateTimeField()
+    suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("machine-translation suggestion")
+        verbose_name_plural = _("machine-translation suggestions")
+        constraints = [models.UniqueConstraint(fields=["translation", "digest"], name="machine_suggestion_unique")]
+
+    def __str__(self):
+        return f"{self.translation} {self.digest[:12]}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import roles
+from ..machine_translation import unchanged_suggestions
 from ..models import Revision, Translation
 from .base import Status, TransitionError, latest_revision, require_editor_of, require_publisher, require_status
 
@@ -28,6 +29,20 @@ def check_publishable(translation: Translation, revision: Revision):
         raise TransitionError(_("The statement needs a meeting date before it is published."))
     if not translation.statement.participations.exists():
         raise TransitionError(_("The statement needs at least one participant before it is published."))
+
+
+def check_no_unchanged_suggestions(translation: Translation, revision: Revision):
+    """No paragraph is still a machine-translation suggestion exactly as given: a
+    translator reviews every one (statements/machine_translation.py)."""
+    left = unchanged_suggestions(translation, revision.body)
+    if left:
+        raise TransitionError(
+            _(
+                "Paragraph %(numbers)s is still the machine translation as suggested: review it and make it your "
+                "own before it goes further."
+            )
+            % {"numbers": ", ".join(str(n) for n in left)}
+        )
 
 
 class NewerRevisionError(TransitionError):
@@ -87,13 +102,15 @@ def check_submit_for_review(*, translation: Translation, actor, now=None) -> Rev
     latest = latest_revision(translation)
     if latest is not None and translation.submitted_revision_id == latest.pk:
         raise TransitionError(_("These changes are already waiting for review."))
-    if translation.is_draft and latest is not None:
-        return latest
-    if translation.is_in_review and latest is not None:
-        return latest  # saved since it was submitted: the newest revision replaces it in review
-    if translation.is_released and latest is not None and latest.pk != translation.live_revision_id:
-        return latest
-    raise TransitionError(_("There is nothing new to review in this version."))
+    new_text = latest is not None and (
+        translation.is_draft
+        or translation.is_in_review  # saved since it was submitted: the newest replaces it in review
+        or (translation.is_released and latest.pk != translation.live_revision_id)
+    )
+    if not new_text:
+        raise TransitionError(_("There is nothing new to review in this version."))
+    check_no_unchanged_suggestions(translation, latest)
+    return latest
 
 
 def check_reject(*, translation: Translation, actor, now=None) -> Revision:
@@ -112,6 +129,7 @@ def check_publish(*, translation: Translation, actor, now=None) -> Revision:
         raise TransitionError(_("Only a version submitted for review can be published."))
     check_reviewed_is_newest(translation, revision)
     check_publishable(translation, revision)
+    check_no_unchanged_suggestions(translation, revision)
     check_second_pair_of_eyes(translation, revision, actor)
     return revision
 
@@ -134,6 +152,7 @@ def check_force_publish(*, translation: Translation, actor, now=None) -> Revisio
     if translation.is_public_at(now) and revision.pk == translation.live_revision_id:
         raise TransitionError(_("This version is already live with its newest text."))
     check_publishable(translation, revision)
+    check_no_unchanged_suggestions(translation, revision)
     return revision
 
 
