@@ -314,9 +314,7 @@ def _reset_sequences():
 
 
 def _rebuild_derived():
-    if search.is_postgresql():
-        for language in Translation.objects.values_list("language", flat=True).distinct():
-            Translation.objects.filter(language=language).update(search_vector=search.vector(language))
+    search.reindex(Translation.objects.all())
 
 
 def default_name() -> str:

@@ -221,9 +221,7 @@ class Translation(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_derived()
         super().save(*args, **kwargs)
-        if search.is_postgresql():
-            # A derived column of this row, computed by the database from the text.
-            Translation.objects.filter(pk=self.pk).update(search_vector=search.vector(self.language))
+        search.index(self)  # the row's text as the search index holds it (statements/search.py)
 
     def get_absolute_url(self):
         if self.occurred_on is None:

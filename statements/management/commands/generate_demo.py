@@ -90,12 +90,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             for key, last in counter.items():
                 Sequence.objects.update_or_create(name=key, defaults={"last": last})
-            if search.is_postgresql():
-                self.stdout.write("Building search vectors…")
-                for code in codes:
-                    Translation.objects.filter(language=code, search_vector__isnull=True).update(
-                        search_vector=search.vector(code)
-                    )
+            with tqdm(total=Translation.objects.count(), desc="Search index", unit="v") as progress:
+                search.reindex(Translation.objects.all(), progress=progress.update)
         with connection.cursor() as cursor:
             # Fresh statistics after a bulk load, so the planner picks the ordering indexes
             # (autovacuum would get there too, later).
