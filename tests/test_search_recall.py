@@ -114,3 +114,17 @@ def test_normalisation_is_one_function_for_documents_and_queries():
     assert wordforms.document("fa", "رئیس‌جمهور").split()[-1] == wordforms.words("fa", "رئیسجمهور")[0]
     assert wordforms.words("ar", "مُحَمَّد") == wordforms.words("ar", "محمد")
     assert wordforms.words("fa", "۲۰۲۶") == wordforms.words("en", "2026") == ["2026"]
+
+
+def test_rebuild_search_index_command_restores_a_lost_index(corpus, capsys):
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {search.FTS_TABLE}")  # noqa: S608
+        else:
+            cursor.execute("UPDATE statements_translation SET search_vector = NULL")
+    assert found_by(corpus, "en", "discuss") == set()
+    call_command("rebuild_search_index", verbosity=0)
+    assert found_by(corpus, "en", "discuss") == {"en-discussed"}
+    assert "Indexed" in capsys.readouterr().out
