@@ -16,7 +16,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import cachetags, search
+from . import cachetags, dates, search
 from .models import Participation, Statement, Topic, Translation
 
 SLUG = RegexValidator(r"^[-\w]{1,200}$", _("“%(value)s” is not a valid name in an address."))
@@ -99,6 +99,8 @@ class StatementFilter(django_filters.FilterSet):
         fields = []  # every filter is declared above
 
     def __init__(self, data=None, queryset=None, *, language, request=None, prefix=None):
+        if data is not None and language == "fa":
+            data = _solar_hijri_dates(data)
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.language = language
         self.form.clean = self._clean_form
@@ -292,3 +294,15 @@ def whole_number(value: str, *, default: int, low: int = 1, high: int | None = N
 def page_number(value: str) -> int | None:
     """A page parameter as a number from 1 (1 when absent), or None when malformed."""
     return whole_number(value, default=1)
+
+
+def _solar_hijri_dates(data):
+    """Persian readers may give meeting dates in the Solar Hijri calendar ("1405-06-02",
+    in Persian digits too): read as the Gregorian day they are."""
+    fields = [name for name in ("date_after", "date_before") if data.get(name)]
+    if not fields:
+        return data
+    data = data.copy()
+    for name in fields:
+        data[name] = dates.from_solar_hijri(data[name])
+    return data

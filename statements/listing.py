@@ -67,7 +67,17 @@ def with_options(choices: dict) -> dict:
         for name, values in choices.items()
         if name in cachetags.CHOICE_DIMENSIONS
     }
-    return {**choices, "options": options}
+    # People as checkboxes (several may be chosen, and a text box narrows the list).
+    checks = {
+        name: "".join(
+            f'<label class="check"><input type="checkbox" name="{name}" value="{escape(value)}"> '
+            f"{escape(label)}</label>"
+            for value, label in choices[name]
+        )
+        for name in ("person",)
+        if name in choices
+    }
+    return {**choices, "options": options, "checks": checks}
 
 
 def filter_choices(language, skip=frozenset()):

@@ -113,6 +113,7 @@ def quote_list(request):
         "quotes": shown,
         "page_obj": current,
         "feeds": feeds,
+        "feed_title": _feed_title(),
         "speakers": speakers.order_by("sort_name"),
         "values": {name: request.GET.getlist(name) for name in QUOTE_FILTERS},
         "q": bound.filterset.form.cleaned_data.get("q") or "",

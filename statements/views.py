@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
 from . import addresses, cachetags, freshness, history, previews, rendered
+from .feeds import describe
 from .filters import bind, page_number
 from .jsonld import quotation
 from .listing import (
@@ -124,6 +125,7 @@ class FilteredListView(TemplateView):
         query = self.request.GET
         return super().get_context_data(
             feeds=self.feed_links(),
+            feed_title=describe(self.filterset, get_language()),
             alerts_url=self.alerts_link(),
             fixed=self.fixed_filters(),
             person_values=query.getlist("person"),
@@ -216,7 +218,7 @@ class TranslationDetailView(DetailView):
             raise Http404 from error
 
     def get_object(self, queryset=None):
-        versions = public_versions().with_statement().with_participants().with_history()
+        versions = public_versions().with_statement().with_participants().with_history().with_outdated()
         return get_object_or_404(versions, occurred_on=self.meeting_date(), slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
@@ -249,6 +251,10 @@ class TranslationDetailView(DetailView):
             ],
             share_url=share_url,
             quotes=quotes,
+            # A translation behind a newer major version of its original points readers to it.
+            newer_original=next(
+                (a for a in alternates if version.is_outdated and a.language == statement.original_language), None
+            ),
             history_banner=banner,
             history_banner_text=history.banner_text(banner, version.language) if banner else "",
             json_ld=self.json_ld(version, quotes),

@@ -1,4 +1,4 @@
-"""Migrations 0018/0024: versions already public when signed editions arrive get their first
+"""Migrations 0018/0028: versions already public when signed editions arrive get their first
 edition, signed and logged (and drafts none)."""
 
 import datetime
@@ -11,7 +11,7 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [("statements", "0015_rendered_ninjs")]
-AFTER = [("statements", "0024_sent_back")]  # 0018 signs, run from here
+AFTER = [("statements", "0028_place_names")]  # 0018 signs, run from here
 
 
 @pytest.fixture

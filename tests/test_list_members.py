@@ -88,15 +88,15 @@ def test_the_filters_offer_a_new_person_at_once_and_stop_offering_one_no_longer_
 
     holt = make_person("Maren Holt", slug="maren-holt")
     publish_new(staff, commit, "Holt on trade", people=[holt])
-    assert '<option value="maren-holt">' in client.get("/en/statements/").content.decode()
+    assert 'name="person" value="maren-holt"' in client.get("/en/statements/").content.decode()
     vell = make_person("Tomas Vell", slug="tomas-vell")
-    assert '<option value="tomas-vell">' not in client.get("/en/statements/").content.decode()
+    assert 'name="person" value="tomas-vell"' not in client.get("/en/statements/").content.decode()
     version = publish_new(staff, commit, "Vell on water", people=[vell])
-    assert '<option value="tomas-vell">' in client.get("/en/statements/").content.decode()
+    assert 'name="person" value="tomas-vell"' in client.get("/en/statements/").content.decode()
     with commit():
         workflow.unpublish(translation=version, actor=staff["publisher"], reason="published_in_error")
     page = client.get("/en/statements/").content.decode()
-    assert '<option value="tomas-vell">' not in page and '<option value="maren-holt">' in page
+    assert 'name="person" value="tomas-vell"' not in page and 'name="person" value="maren-holt"' in page
 
 
 def test_a_publication_about_people_already_offered_leaves_the_filters_alone(client, staff, commit, monkeypatch):
@@ -127,7 +127,7 @@ def test_a_page_building_the_choices_keeps_what_they_offer_for_the_next_publicat
     publish_new(staff, commit, "Holt on trade", people=[holt], topics=[trade])
     cache.delete_many([f"pressoffice:choices-offered:en:{name}" for name in cachetags.CHOICE_DIMENSIONS])
     cachetags.invalidate({cachetags.choices("en", name) for name in cachetags.CHOICE_DIMENSIONS})
-    assert '<option value="maren-holt">' in client.get("/en/statements/").content.decode()  # builds them
+    assert 'name="person" value="maren-holt"' in client.get("/en/statements/").content.decode()  # builds them
     offered = {name: cache.get(cachetags.key(cachetags.choices("en", name))) for name in ("person", "topic")}
     everything = []
     monkeypatch.setattr(listing, "filter_choices", lambda *args, **kwargs: everything.append(args))

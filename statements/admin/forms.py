@@ -23,7 +23,7 @@ class StatementForm(forms.ModelForm):
     class Meta:
         model = Statement
         fields = [
-            "kind", "occurred_on", "occurred_time", "location", "original_language",
+            "kind", "occurred_on", "occurred_time", "location", "location_names", "original_language",
             "topics", "countries", "featured_image", "is_featured",
             "administration", "administration_by_hand", "political",
         ]  # fmt: skip

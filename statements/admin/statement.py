@@ -143,7 +143,7 @@ class StatementAdmin(ImportViews, admin.ModelAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        event = ["kind", "occurred_on", "occurred_time", "location", "original_language"]
+        event = ["kind", "occurred_on", "occurred_time", "location", "location_names", "original_language"]
         tags = ["topics", "countries", "featured_image", "is_featured"]
         if obj is None:
             return [

@@ -1,5 +1,5 @@
 """Empty: the signing step that ran here (versions already public get their first
-signed edition) now runs from migration 0024, after the columns its models read."""
+signed edition) now runs from migration 0028, after the columns its models read."""
 
 from django.db import migrations
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from sequences import get_next_value
 
-from .fields import LanguageField
+from .fields import LanguageField, validate_names
 from .images import Image
 from .querysets import ParticipationQuerySet, StatementQuerySet
 from .vocabularies import Country, Person, Topic
@@ -39,6 +39,13 @@ class Statement(models.Model):
     )
     occurred_time = models.TimeField(_("time"), null=True, blank=True)
     location = models.CharField(_("place"), max_length=200, blank=True)
+    location_names = models.JSONField(
+        _("place in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_names],
+        help_text=_('As language code and name, for example {"fa": "…", "ar": "…"}.'),
+    )
     original_language = LanguageField(_("original language"))
     participants = models.ManyToManyField(
         Person, through="Participation", verbose_name=_("participants"), related_name="statements"
@@ -108,6 +115,10 @@ class Statement(models.Model):
             if not self.reference:
                 self.reference = next_reference(self.occurred_on)
             super().save(*args, **kwargs)
+
+    def location_in(self, language: str) -> str:
+        """The place as readers of `language` write it, or as entered."""
+        return (self.location_names or {}).get(language) or self.location
 
 
 def next_reference(occurred_on=None) -> str:

@@ -38,6 +38,16 @@ def options(html, selected):
     return mark_safe(html)  # noqa: S308 - built from escaped values
 
 
+@register.simple_tag
+def checks(html, selected):
+    """A filter's checkbox list (listing.with_options, escaped there) with the `selected`
+    values ticked."""
+    for value in dict.fromkeys(selected or ()):
+        box = f'value="{escape(value)}">'
+        html = html.replace(box, box[:-1] + " checked>", 1)
+    return mark_safe(html)  # noqa: S308 - built from escaped values
+
+
 @register.filter
 def ld_json(data):
     """A JSON-LD data block; <, > and & are escaped so no text can close the script."""
@@ -90,15 +100,34 @@ def reader_date(value, fmt="DATE_FORMAT"):
     """A <time> in the reader's language; on Persian pages with the Solar Hijri date too."""
     if not value:
         return ""
-    text = format_date(value, fmt)
-    if get_language() == "fa":
+    language = get_language()
+    text = dates.local_digits(format_date(value, fmt), language)
+    if language == "fa":
+        # The Solar Hijri date first, as Persian readers date things; the Gregorian after.
         return format_html(
-            '<time datetime="{}">{}</time> <span class="solar-hijri">({})</span>',
+            '<time datetime="{}">{}</time> <span class="gregorian">({})</span>',
             value.isoformat(),
-            text,
             dates.solar_hijri(value),
+            text,
         )
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)
+
+
+@register.filter
+def digits(value, language=None):
+    """A number as readers of the page's language write it."""
+    return dates.local_digits(value, language or get_language())
+
+
+@register.simple_tag
+def comma(language=None):
+    """The list comma of the language ("، " on Persian and Arabic pages)."""
+    return dates.comma(language or get_language())
+
+
+@register.simple_tag
+def semicolon(language=None):
+    return dates.semicolon(language or get_language())
 
 
 @register.tag
@@ -131,3 +160,8 @@ class PerLanguageNode(template.Node):
                 self.rendered.clear()
             text = self.rendered[key] = self.nodelist.render(context)
         return text
+
+
+@register.filter
+def place_in(statement, language):
+    return statement.location_in(language)
