@@ -280,7 +280,7 @@ def _picture(image, language, absolute):
         "uri": f"urn:pressoffice:image:{image.public_token}",
         "type": "picture",
         "descriptions": [{"role": "alt", "value": image.alt_text_in(language)}],
-        "headlines": [{"value": image.caption}] if image.caption else [],
+        "headlines": [{"value": image.caption_in(language)}] if image.caption_in(language) else [],
         "by": image.credit,
         "renditions": [
             {

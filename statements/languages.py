@@ -19,6 +19,11 @@ def choices() -> list[tuple[str, str]]:
     return [(code, f"{name} ({code})") for code, name in settings.LANGUAGES]
 
 
+def name(code: str) -> str:
+    """The language's name as the settings give it ("Persian"), or the code."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 def direction(code: str) -> str:
     return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [("statements", "0015_rendered_ninjs")]
-AFTER = [("statements", "0028_place_names")]  # 0018 signs, run from here
+AFTER = [("statements", "0028_place_and_caption_names")]  # 0018 signs, run from here
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from .. import images
 from ..models import Appointment, Country, Image, Person, Role, Topic
 from ..tasks import side_effects
 from ..tasks.queue import defer
+from .per_language import PerLanguageAdmin
 
 
 class AppointmentFormSet(forms.BaseInlineFormSet):
@@ -44,7 +45,9 @@ class AppointmentInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PerLanguageAdmin, admin.ModelAdmin):
+    per_language_fields = {"names": False}
+    list_fields = ("aliases",)
     list_display = ["name", "honorific", "country", "slug", "updated_at"]
     list_select_related = ["country"]
     list_filter = ["country"]
@@ -59,14 +62,16 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(PerLanguageAdmin, admin.ModelAdmin):
+    per_language_fields = {"names": False}
     list_display = ["name", "is_single_holder", "is_government_office"]
     list_filter = ["is_single_holder", "is_government_office"]
     search_fields = ["name", "names"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PerLanguageAdmin, admin.ModelAdmin):
+    per_language_fields = {"names": False}
     list_display = ["name", "slug", "parent"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug", "names"]
@@ -75,7 +80,8 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(PerLanguageAdmin, admin.ModelAdmin):
+    per_language_fields = {"names": False}
     list_display = ["code", "name"]
     search_fields = ["code", "name", "names"]
 
@@ -88,7 +94,7 @@ class ImageForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["alt_text", "alt_texts", "caption", "credit", "focal_x", "focal_y"]
+        fields = ["alt_text", "alt_texts", "caption", "captions", "credit", "focal_x", "focal_y"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +119,8 @@ class ImageForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(PerLanguageAdmin, admin.ModelAdmin):
+    per_language_fields = {"alt_texts": False, "captions": True}
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "credit", "dimensions", "is_public", "created_at"]
     list_display_links = ["thumbnail", "alt_text"]
@@ -125,7 +132,7 @@ class ImageAdmin(admin.ModelAdmin):
         css = {"all": ["css/admin-extra.css"]}
 
     def get_fieldsets(self, request, obj=None):
-        text = ["alt_text", "alt_texts", "caption", "credit"]
+        text = ["alt_text", "alt_texts", "caption", "captions", "credit"]
         if obj is None:
             return [(None, {"fields": ["upload", *text, "focal_x", "focal_y"]})]
         return [

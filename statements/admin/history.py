@@ -4,10 +4,12 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from ..models import Administration
+from .per_language import PerLanguageAdmin
 
 
 @admin.register(Administration)
-class AdministrationAdmin(admin.ModelAdmin):
+class AdministrationAdmin(PerLanguageAdmin, admin.ModelAdmin):
+    per_language_fields = {"names": False}
     list_display = ["name", "slug", "started_on", "ended_on", "statement_count"]
     search_fields = ["name", "names"]
     prepopulated_fields = {"slug": ["name"]}

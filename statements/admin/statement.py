@@ -26,6 +26,7 @@ from .filters import (
 )
 from .forms import StatementAddForm, StatementForm, TranslationForm
 from .import_pages import ImportViews
+from .per_language import PerLanguageAdmin
 from .quotes import QuoteFormSet, QuoteInline, newest_quotes
 from .read_only import ReadOnlyModelAdmin
 from .views import TranslationViews
@@ -58,7 +59,8 @@ class TranslationInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(ImportViews, admin.ModelAdmin):
+class StatementAdmin(PerLanguageAdmin, ImportViews, admin.ModelAdmin):
+    per_language_fields = {"location_names": False}
     form = StatementForm
     add_form = StatementAddForm
     list_display = ["reference", "original_title", "kind", "occurred_on", "versions", "is_featured"]

@@ -30,6 +30,13 @@ class Image(models.Model):
         help_text=_('As language code and text, for example {"fa": "…"}.'),
     )
     caption = models.TextField(_("caption"), blank=True)
+    captions = models.JSONField(
+        _("caption in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_names],
+        help_text=_('As language code and text, for example {"fa": "…"}.'),
+    )
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     focal_x = models.FloatField(
         _("focal point (x)"),
@@ -68,6 +75,18 @@ class Image(models.Model):
 
     def alt_text_in(self, language: str) -> str:
         return self.alt_texts.get(language) or self.alt_text
+
+    def has_alt_text_in(self, language: str) -> bool:
+        """Written for readers of `language`: the main alt text is in the default language;
+        others need their own (a page must not describe in another language)."""
+        from .. import languages
+
+        if language == languages.default_language():
+            return bool(self.alt_text.strip())
+        return bool((self.alt_texts or {}).get(language, "").strip())
+
+    def caption_in(self, language: str) -> str:
+        return (self.captions or {}).get(language) or self.caption
 
     def public_renditions(self) -> dict:
         """Spec name → rendition, for renditions with a public copy. Reads

@@ -165,3 +165,8 @@ class PerLanguageNode(template.Node):
 @register.filter
 def place_in(statement, language):
     return statement.location_in(language)
+
+
+@register.filter
+def caption_in(image, language):
+    return image.caption_in(language)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import roles
+from .. import languages, roles
 from ..machine_translation import unchanged_suggestions
 from ..models import Revision, Translation
 from .base import Status, TransitionError, latest_revision, require_editor_of, require_publisher, require_status
@@ -29,6 +29,15 @@ def check_publishable(translation: Translation, revision: Revision):
         raise TransitionError(_("The statement needs a meeting date before it is published."))
     if not translation.statement.participations.exists():
         raise TransitionError(_("The statement needs at least one participant before it is published."))
+    image = translation.statement.featured_image if translation.statement.featured_image_id else None
+    if image is not None and not image.has_alt_text_in(translation.language):
+        raise TransitionError(
+            _(
+                "The featured image has no alt text in %(language)s (%(code)s): add it on the image's page, so "
+                "readers who cannot see it get a description in their language, then publish."
+            )
+            % {"language": languages.name(translation.language), "code": translation.language}
+        )
 
 
 def check_no_unchanged_suggestions(translation: Translation, revision: Revision):

@@ -158,8 +158,10 @@ class Command(BaseCommand):
                 alt_texts={
                     "fa": f"نقش انتزاعی دایره‌ها، تصویر نمایشی {n + 1}",
                     "ar": f"نقش تجريدي لدوائر، صورة توضيحية {n + 1}",
+                    "fr": f"Motif abstrait de cercles superposés, image de démonstration {n + 1}",
                 },
                 caption="Demonstration image",
+                captions={"fa": "تصویر نمایشی", "ar": "صورة توضيحية", "fr": "Image de démonstration"},
                 credit="Press Office demo",
                 focal_x=0.5,
                 focal_y=0.4,
