@@ -18,7 +18,7 @@ LANGUAGES = ["fa", "ar", "fr"]
 SAME_IN_FRENCH = {
     "Version", "version", "versions", "original", "Original", "Actions", "Participants", "participants",
     "Participant", "participant", "Pages", "Date", "Publication", "publication", "image", "images", "code",
-    "slug", "portrait", "Message", "position", "Signature", "Active", "Administration", "administration",
+    "slug", "Slug", "portrait", "Message", "position", "Signature", "Active", "Administration", "administration",
     "administrations",
 }  # fmt: skip
 

@@ -97,6 +97,7 @@ def test_import_review_publish_correct_withdraw(browser, live_server, newsroom, 
     editor.goto(url + "/admin/statements/image/add/")
     editor.set_input_files("input[name=upload]", str(photo))
     editor.fill("input[name=alt_text]", "Delegations around the table")
+    editor.fill("input[name=alt_texts_fa]", "هیئت‌ها دور میز")  # Persian readers get their own description
     editor.locator("input[name=_save]").click()
     expect(editor.locator(".messagelist")).to_be_visible()
     editor.goto(url + f"/admin/statements/statement/{statement.pk}/change/")
@@ -252,8 +253,9 @@ def test_reader_filters_with_the_keyboard_and_switches_to_persian(browser, live_
             workflow.publish(translation=fa, actor=newsroom["publisher"])
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(live_server.url + "/en/statements/")
-    page.locator("#f-person").focus()
-    page.keyboard.press("Home")  # the list box's first (and only public) participant
+    page.locator("#f-person-list input[type=checkbox]").first.focus()
+    page.keyboard.press("Space")  # the first (and only public) participant
+    expect(page.locator("#f-person-find")).to_be_visible()  # the script shows the narrowing box
     page.locator("#f-date-after").focus()
     page.keyboard.type("01012024")
     page.locator("#f-date-before").focus()
