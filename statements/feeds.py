@@ -264,11 +264,13 @@ class StatementFeed(Feed):
         }
 
 
-def describe(filterset, language) -> str:
-    """The feed's title from its filters: "Statements with X about Y in Z"."""
+def describe(filterset, language, known=None, skip=()) -> str:
+    """The feed's title from its filters: "Statements with X about Y in Z". A page that
+    shows one person, topic or country passes its name (`known`) and the filters it
+    fixes (`skip`), so the title reads only the choices the page itself depends on."""
     data = filterset.form.cleaned_data
     parts = [_("Statements")]
-    names = _public_names(data, language)
+    names = _public_names(data, language, known or {}, skip)
     if names["person"]:
         parts.append(_("with %(names)s") % {"names": _join(names["person"])})
     if names["topic"]:
@@ -287,24 +289,29 @@ def describe(filterset, language) -> str:
     return " ".join(parts)
 
 
-def _named(data, language) -> dict:
+def _named(data, language, known=None, skip=()) -> dict:
     """Each person, topic and country filter value with its name among the list's own
-    filter choices (those public versions reference), or None when none does."""
-    if not any(data.get(name) for name in ("person", "topic", "country")):
+    filter choices (those public versions reference), or None when none does; `known`
+    names what the page itself shows."""
+    known = known or {}
+    wanted = [name for name in ("person", "topic", "country") if data.get(name)]
+    if not wanted:
         return {"person": [], "topic": [], "country": []}  # nothing to name: no choices to read
-    choices = public_choices(language)
+    needs_choices = any(set(data[name]) - set(known.get(name, {})) for name in wanted)
+    choices = public_choices(language, skip=skip) if needs_choices else {}
     found = {}
     for name in ("person", "topic", "country"):
         values = [v.upper() for v in data.get(name) or []] if name == "country" else data.get(name) or []
-        known = dict(choices[name])
-        found[name] = [(value, known.get(value)) for value in values]
+        names = {**dict(choices.get(name, ())), **known.get(name, {})}
+        found[name] = [(value, names.get(value)) for value in values]
     return found
 
 
-def _public_names(data, language):
+def _public_names(data, language, known=None, skip=()):
     """Names of the filter values that public versions reference; others stay as given,
     so a feed's title never reveals a name that is not public."""
-    return {name: [label or value for value, label in values] for name, values in _named(data, language).items()}
+    named = _named(data, language, known, skip)
+    return {name: [label or value for value, label in values] for name, values in named.items()}
 
 
 def _join(names):

@@ -125,7 +125,7 @@ class FilteredListView(TemplateView):
         query = self.request.GET
         return super().get_context_data(
             feeds=self.feed_links(),
-            feed_title=describe(self.filterset, get_language()),
+            feed_title=describe(self.filterset, get_language(), known=_shown_names(kwargs), skip=self.fixed_filters()),
             alerts_url=self.alerts_link(),
             fixed=self.fixed_filters(),
             person_values=query.getlist("person"),
@@ -293,6 +293,15 @@ def _x_default(version, alternates):
         if candidate.language == original:
             return candidate
     return version
+
+
+def _shown_names(context) -> dict:
+    """The person, topic or country a page shows, by the key its filter uses."""
+    language, found = get_language(), {}
+    for name, key in (("person", "slug"), ("topic", "slug"), ("country", "code")):
+        if context.get(name) is not None:
+            found[name] = {getattr(context[name], key): context[name].name_in(language)}
+    return found
 
 
 class PersonStatementListView(FilteredListView):

@@ -65,7 +65,8 @@ def hidden_statement(staff, state, language, capture):
         alt_text=m("alt"),
         caption=m("caption"),
         credit=m("credit"),
-        alt_texts={"fa": m("altfa")},
+        alt_texts={"fa": m("altfa"), "ar": m("altar"), "fr": m("altfr")},
+        captions={"fa": m("captionfa"), "ar": m("captionar")},
     )
     country = Country.objects.create(code=_free_country_code(), name=m("country"))
     role = make_role(m("role"), names={"fa": m("rolefa")})
@@ -134,7 +135,13 @@ def build_site(capture):
     COUNTS.clear()
     staff = {"editor": make_staff("Editor"), "publisher": make_staff("Publisher")}
     # The public world: one statement with its own public person, topic, country and image.
-    public_image = store("photo.webp", GOOD["photo.webp"](), alt_text="Harbour photo", credit="Office")
+    public_image = store(
+        "photo.webp",
+        GOOD["photo.webp"](),
+        alt_text="Harbour photo",
+        alt_texts={"fa": "عکس بندر", "ar": "صورة الميناء", "fr": "Photo du port"},
+        credit="Office",
+    )
     public_person = make_person("Ilse Varga", slug="ilse-varga", country=make_country("QZ", "Zemland"))
     public_topic = make_topic("Harbour trade", slug="harbour-trade")
     statement = make_statement(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image as Pillow
 
 from statements import workflow
-from statements.models import AuditEntry
+from statements.models import AuditEntry, Translation
 
 from .counts import TRIED as COUNTS
 from .factories import (
@@ -347,7 +347,12 @@ def test_publisher_only_fields_posted_by_an_editor_are_refused(client):
     client.post(admin("statements_statement_change", w["live"].statement_id), statement_form(w["live"].statement))
     client.post(
         admin("statements_translation_change", w["draft"].pk),
-        version_data(w["draft"], status="published", published_at="2020-01-01 00:00", is_force_published="on"),
+        version_data(
+            Translation.objects.get(pk=w["draft"].pk),  # as saved: its slug follows its title
+            status="published",
+            published_at="2020-01-01 00:00",
+            is_force_published="on",
+        ),
     )
     after = database_state()
     assert after[0] == before[0] and after[2:] == before[2:]

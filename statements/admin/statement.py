@@ -318,7 +318,8 @@ class TranslationAdmin(TranslationViews, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:statements_statement_changelist"))
 
     def get_fieldsets(self, request, obj=None):
-        text = ["title", "standfirst", "body", "slug", "change_note", "is_major", "base_revision"]
+        # base_revision is a hidden field of the form, rendered by the template (no label row).
+        text = ["title", "standfirst", "body", "slug", "change_note", "is_major"]
         if obj is None:
             return [(None, {"fields": ["statement", "language", *text]})]
         return [

@@ -93,7 +93,7 @@ class TranslatorViews:
                 form = self._suggest(request, version, alignment, rows, form_kwargs)
             elif form.is_valid():
                 try:
-                    workflow.save_draft(
+                    saved = workflow.save_draft(
                         translation=version,
                         actor=request.user,
                         title=form.cleaned_data["title"],
@@ -103,7 +103,17 @@ class TranslatorViews:
                         slug=form.cleaned_data["slug"],
                     )
                     if "submit" in request.POST:
-                        workflow.submit_for_review(translation=version, actor=request.user)
+                        try:
+                            workflow.submit_for_review(translation=version, actor=request.user)
+                        except workflow.TransitionError as refusal:
+                            # The text is saved; only the submission is refused. The form
+                            # continues from the saved revision.
+                            form.data = form.data.copy()
+                            form.data["base_revision"] = saved.number
+                            raise workflow.TransitionError(
+                                _("Saved as revision %(number)s, but not sent for review: %(why)s")
+                                % {"number": saved.number, "why": refusal}
+                            ) from refusal
                         messages.success(request, _("Saved and sent for review."))
                     else:
                         messages.success(request, _("Translation saved."))
@@ -146,10 +156,12 @@ class TranslatorViews:
         (`suggest_all`). On any failure the translator's text stays exactly as posted."""
         data = request.POST.copy()
         if "suggest_all" in request.POST:
+            # Untranslated: empty, a copy of the source, or start_translation's placeholder.
+            untouched = {"", _("(to be translated)"), "(to be translated)"}
             wanted = {
                 row["index"]: row["source"]
                 for row in rows
-                if data.get(f"p{row['index']}", "").strip() in ("", row["source"].strip())
+                if data.get(f"p{row['index']}", "").strip() in untouched | {row["source"].strip()}
             }
         else:
             try:

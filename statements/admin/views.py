@@ -109,6 +109,8 @@ class TranslationViews(TranslatorViews):
         if request.method == "POST" and form.is_valid():
             try:
                 spec.run(obj, request.user, form.cleaned_data)
+            except NewerRevisionError:
+                obj = self._version(request, object_id)  # the screen says it, with the way on
             except workflow.TransitionError as error:
                 form.add_error(None, str(error))
                 obj = self._version(request, object_id)  # as it is now, for the screen
