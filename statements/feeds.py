@@ -289,6 +289,16 @@ def describe(filterset, language, known=None, skip=()) -> str:
     return " ".join(parts)
 
 
+def shown_names(context, language) -> dict:
+    """The person, topic or country a page shows, by the key its filter uses: the names
+    `describe` may take without reading the filter choices."""
+    found = {}
+    for name, key in (("person", "slug"), ("topic", "slug"), ("country", "code")):
+        if context.get(name) is not None:
+            found[name] = {getattr(context[name], key): context[name].name_in(language)}
+    return found
+
+
 def _named(data, language, known=None, skip=()) -> dict:
     """Each person, topic and country filter value with its name among the list's own
     filter choices (those public versions reference), or None when none does; `known`

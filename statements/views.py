@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
 from . import addresses, cachetags, freshness, history, previews, rendered
-from .feeds import describe
+from .feeds import describe, shown_names
 from .filters import bind, page_number
 from .jsonld import quotation
 from .listing import (
@@ -125,7 +125,9 @@ class FilteredListView(TemplateView):
         query = self.request.GET
         return super().get_context_data(
             feeds=self.feed_links(),
-            feed_title=describe(self.filterset, get_language(), known=_shown_names(kwargs), skip=self.fixed_filters()),
+            feed_title=describe(
+                self.filterset, get_language(), known=shown_names(kwargs, get_language()), skip=self.fixed_filters()
+            ),
             alerts_url=self.alerts_link(),
             fixed=self.fixed_filters(),
             person_values=query.getlist("person"),
@@ -293,15 +295,6 @@ def _x_default(version, alternates):
         if candidate.language == original:
             return candidate
     return version
-
-
-def _shown_names(context) -> dict:
-    """The person, topic or country a page shows, by the key its filter uses."""
-    language, found = get_language(), {}
-    for name, key in (("person", "slug"), ("topic", "slug"), ("country", "code")):
-        if context.get(name) is not None:
-            found[name] = {getattr(context[name], key): context[name].name_in(language)}
-    return found
 
 
 class PersonStatementListView(FilteredListView):
