@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from . import markup
 from .models import AuditEntry, MachineSuggestion, Quote, Translation
 
 logger = logging.getLogger("statements.machine_translation")
@@ -159,8 +160,6 @@ def suggest(*, version: Translation, source_language: str, paragraphs: dict[int,
 
 def unchanged_suggestions(version: Translation, body: str) -> list[int]:
     """1-based numbers of the paragraphs of `body` that are still a suggestion as given."""
-    from . import markup
-
     suggested = set(version.machine_suggestions.values_list("digest", flat=True))
     if not suggested:
         return []

@@ -24,35 +24,38 @@ def _report(request, done: int, refused: list[str], verb_done: str):
         messages.error(request, _("…and %(count)s more refused.") % {"count": len(refused) - 20})
 
 
-@admin.action(description=_("Submit the selected versions for review"))
-def submit_for_review(modeladmin, request, queryset):
+def _each(request, rows, run, done_message):
+    """Run `run(row)` (a workflow call) for each row; report what went through and, by
+    name, what was refused and why."""
     done, refused = 0, []
-    for version in queryset.select_related("statement"):
+    for row in rows:
         try:
-            workflow.submit_for_review(translation=version, actor=request.user)
+            run(row)
         except workflow.TransitionError as refusal:
-            refused.append(f"{version}: {refusal}")
+            refused.append(f"{row}: {refusal}")
         else:
             done += 1
-    _report(
+    _report(request, done, refused, done_message(done))
+
+
+@admin.action(description=_("Submit the selected versions for review"))
+def submit_for_review(modeladmin, request, queryset):
+    _each(
         request,
-        done,
-        refused,
-        ngettext("%(count)s version submitted for review.", "%(count)s versions submitted for review.", done),
+        queryset.select_related("statement"),
+        lambda version: workflow.submit_for_review(translation=version, actor=request.user),
+        lambda n: ngettext("%(count)s version submitted for review.", "%(count)s versions submitted for review.", n),
     )
 
 
 @admin.action(description=_("Delete the selected never-published drafts"))
 def delete_drafts(modeladmin, request, queryset):
-    done, refused = 0, []
-    for version in queryset.select_related("statement"):
-        try:
-            workflow.delete_draft(translation=version, actor=request.user)
-        except workflow.TransitionError as refusal:
-            refused.append(f"{version}: {refusal}")
-        else:
-            done += 1
-    _report(request, done, refused, ngettext("%(count)s draft deleted.", "%(count)s drafts deleted.", done))
+    _each(
+        request,
+        queryset.select_related("statement"),
+        lambda version: workflow.delete_draft(translation=version, actor=request.user),
+        lambda n: ngettext("%(count)s draft deleted.", "%(count)s drafts deleted.", n),
+    )
 
 
 class TopicChoiceForm(forms.Form):
@@ -65,21 +68,14 @@ def add_topic(modeladmin, request, queryset):
     `workflow.update_statement` (audited; publishers only once a version is released)."""
     form = TopicChoiceForm(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
-        topic, done, refused = form.cleaned_data["topic"], 0, []
-        for statement in queryset:
-            try:
-                workflow.update_statement(
-                    statement=statement, actor=request.user, apply=lambda s=statement: s.topics.add(topic)
-                )
-            except workflow.TransitionError as refusal:
-                refused.append(f"{statement}: {refusal}")
-            else:
-                done += 1
-        _report(
+        topic = form.cleaned_data["topic"]
+        _each(
             request,
-            done,
-            refused,
-            ngettext("Topic added to %(count)s statement.", "Topic added to %(count)s statements.", done),
+            queryset,
+            lambda statement: workflow.update_statement(
+                statement=statement, actor=request.user, apply=lambda: statement.topics.add(topic)
+            ),
+            lambda n: ngettext("Topic added to %(count)s statement.", "Topic added to %(count)s statements.", n),
         )
         return None
     context = {

@@ -51,7 +51,6 @@ class PerLanguageField(forms.MultiValueField):
     def __init__(self, *, max_length=None, textarea=False, codes=None, **kwargs):
         self.codes = list(codes if codes is not None else other_languages())
         fields = [forms.CharField(required=False, max_length=max_length) for _code in self.codes]
-        kwargs.pop("encoder", None), kwargs.pop("decoder", None)
         super().__init__(
             fields=fields,
             widget=PerLanguageWidget(self.codes, textarea=textarea),
@@ -76,11 +75,11 @@ class PerLanguageField(forms.MultiValueField):
             raise forms.ValidationError(errors)
         return cleaned
 
-    def compress(self, data_list):
-        return dict(zip(self.codes, data_list, strict=False))
-
     def has_changed(self, initial, data):
-        return self.clean(data) != (initial or {}) if data is not None else False
+        try:
+            return self.clean(data) != (initial or {})
+        except forms.ValidationError:
+            return True
 
 
 class ListWidget(forms.Widget):

@@ -174,8 +174,8 @@ class StatementAdmin(PerLanguageAdmin, ImportViews, admin.ModelAdmin):
         return super().has_add_permission(request) and request.user.has_perm("statements.add_translation")
 
     def get_changeform_initial_data(self, request):
-        # The office's first language, unless the link says otherwise.
-        return {"original_language": languages.enabled_codes()[0], **super().get_changeform_initial_data(request)}
+        # The office's default language (the first of DJANGO_LANGUAGES), unless the link says otherwise.
+        return {"original_language": languages.default_language(), **super().get_changeform_initial_data(request)}
 
     def response_add(self, request, obj, post_url_continue=None):
         """A new statement's next step is its original version: open it, where Submit

@@ -12,7 +12,7 @@ from .. import workflow
 from ..models import Translation
 from ..revisions import diff_revisions
 from ..workflow import quotes as quote_rules
-from ..workflow.checks import NewerRevisionError, check_reviewed_is_newest
+from ..workflow.checks import overtaken
 
 
 class ConfirmForm(forms.Form):
@@ -250,12 +250,8 @@ def publish_context(translation) -> dict:
     if reviewed is None:
         return {}
     live = translation.live_revision
-    context = {"reviewed": reviewed, "live": live, "diff": diff_revisions(live or _NOTHING, reviewed)}
-    try:
-        check_reviewed_is_newest(translation, reviewed)
-    except NewerRevisionError as refusal:
-        context["newer"] = refusal
-    return context
+    diff = diff_revisions(live or _NOTHING, reviewed)
+    return {"reviewed": reviewed, "live": live, "diff": diff, "newer": overtaken(translation)}
 
 
 class _Nothing:

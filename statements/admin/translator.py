@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from .. import languages, machine_translation, translating, workflow, xliff
 from ..models import Statement, Translation, scheduled_q
 from ..revisions import diff_revisions
+from ..workflow.text import PLACEHOLDER
 from .forms import SLUG_HELP, clean_slug
 
 IMPORT_SALT = "statements.xliff-import"
@@ -157,7 +158,7 @@ class TranslatorViews:
         data = request.POST.copy()
         if "suggest_all" in request.POST:
             # Untranslated: empty, a copy of the source, or start_translation's placeholder.
-            untouched = {"", _("(to be translated)"), "(to be translated)"}
+            untouched = {"", PLACEHOLDER, _(PLACEHOLDER)}
             wanted = {
                 row["index"]: row["source"]
                 for row in rows

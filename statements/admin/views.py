@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .. import presence, previews, workflow
 from ..revisions import diff_revisions
-from ..workflow.checks import NewerRevisionError, check_reviewed_is_newest
+from ..workflow.checks import NewerRevisionError, overtaken
 from .transitions import ACTIONS, in_words, make_form, publish_context
 from .translator import TranslatorViews
 
@@ -80,14 +80,8 @@ class TranslationViews(TranslatorViews):
 
     def workflow_context(self, request, obj):
         actions = workflow.available_actions(obj, request.user)
-        behind = None
-        if obj.submitted_revision_id:
-            try:
-                check_reviewed_is_newest(obj, obj.submitted_revision)
-            except NewerRevisionError as refusal:
-                behind = refusal
         return {
-            "review_behind": behind,
+            "review_behind": overtaken(obj),
             "workflow_actions": [(name, ACTIONS[name]) for name in actions],
             "others_editing": presence.note_and_list_others(obj.pk, request.user) if request.method == "GET" else [],
             "has_unpublished_changes": obj.has_unpublished_changes,

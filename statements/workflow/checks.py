@@ -69,11 +69,21 @@ class NewerRevisionError(TransitionError):
         )
 
 
-def check_reviewed_is_newest(translation: Translation, reviewed: Revision):
-    """Nothing was saved since the revision under review was submitted."""
-    newest = latest_revision(translation)
+def overtaken(translation: Translation) -> NewerRevisionError | None:
+    """The refusal publishing would meet because a revision was saved after the one under
+    review was submitted; None when nothing is under review or nothing is newer."""
+    reviewed = translation.submitted_revision
+    newest = latest_revision(translation) if reviewed is not None else None
     if newest is not None and newest.number > reviewed.number:
-        raise NewerRevisionError(reviewed, newest)
+        return NewerRevisionError(reviewed, newest)
+    return None
+
+
+def check_reviewed_is_newest(translation: Translation):
+    """Nothing was saved since the revision under review was submitted."""
+    refusal = overtaken(translation)
+    if refusal is not None:
+        raise refusal
 
 
 def check_second_pair_of_eyes(translation: Translation, revision: Revision, actor):
@@ -136,7 +146,7 @@ def check_publish(*, translation: Translation, actor, now=None) -> Revision:
     revision = translation.submitted_revision
     if revision is None:
         raise TransitionError(_("Only a version submitted for review can be published."))
-    check_reviewed_is_newest(translation, revision)
+    check_reviewed_is_newest(translation)
     check_publishable(translation, revision)
     check_no_unchanged_suggestions(translation, revision)
     check_second_pair_of_eyes(translation, revision, actor)

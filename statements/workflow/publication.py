@@ -43,6 +43,14 @@ from .editions import Change, new_edition, withhold_unpublic
 
 SUBMITTED = ["submitted_revision", "submitted_by", "submitted_at"]
 SENT_BACK = ["sent_back_to", "sent_back_by", "sent_back_at", "sent_back_reason"]
+
+
+def _clear_sent_back(translation: Translation):
+    """A new submission or a publication ends the last send-back's note."""
+    translation.sent_back_to = translation.sent_back_by = translation.sent_back_at = None
+    translation.sent_back_reason = ""
+
+
 REDIRECT_MAX_LENGTH = Translation._meta.get_field("redirect_url").max_length
 
 
@@ -55,8 +63,7 @@ def submit_for_review(*, translation: Translation, actor, now=None) -> Translati
     latest = check_submit_for_review(translation=translation, actor=actor, now=now)
     old_status = translation.status
     translation.submitted_revision, translation.submitted_by, translation.submitted_at = latest, actor, now
-    translation.sent_back_to = translation.sent_back_by = translation.sent_back_at = None
-    translation.sent_back_reason = ""
+    _clear_sent_back(translation)
     if old_status == Status.DRAFT:
         translation.status = Status.IN_REVIEW
     translation.save(update_fields=["status", *SUBMITTED, *SENT_BACK, "updated_at"])
@@ -107,8 +114,7 @@ def _release(translation: Translation, revision: Revision, *, at, now, major: bo
     translation.title, translation.standfirst, translation.body = revision.title, revision.standfirst, revision.body
     translation.live_revision = revision
     translation.submitted_revision = translation.submitted_by = translation.submitted_at = None
-    translation.sent_back_to = translation.sent_back_by = translation.sent_back_at = None
-    translation.sent_back_reason = ""
+    _clear_sent_back(translation)
     if first:
         translation.status = Status.PUBLISHED
         translation.published_at = translation.first_published_at = translation.public_updated_at = at

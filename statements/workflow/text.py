@@ -4,6 +4,7 @@ revision, starting a translation, and moving a translation's base forward."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .. import slugs
 from ..models import Revision, Translation
@@ -25,6 +26,9 @@ from .base import (
 from .checks import check_delete_draft, check_mark_translation_current, check_not_locked
 
 TITLE_MAX_LENGTH = Translation._meta.get_field("title").max_length
+# What an empty translation starts with (`start_translation(prefill=False)`), in the
+# translator's language: the side-by-side screen treats it as untranslated.
+PLACEHOLDER = gettext_noop("(to be translated)")
 
 
 @logs_refusals
@@ -201,7 +205,7 @@ def start_translation(*, source: Translation, language: str, actor, prefill: boo
     if not source.is_original:
         raise TransitionError(_("Translations start from the original version."))
     base = source.live_revision or latest_revision(source)
-    placeholder = _("(to be translated)")
+    placeholder = _(PLACEHOLDER)
     version = Translation(statement=source.statement, language=language)
     save_draft(
         translation=version,
